@@ -1,0 +1,58 @@
+# ikzsurvey — everything needs only Python 3.11 and pip on the machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PLUGIN_CATALOGS := $(wildcard plugins/*/translations)
+
+.PHONY: run test catalogs extract update-catalogs compile-catalogs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall whenever the project's metadata changes.
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+## make run: install, prepare the SQLite demo in instance/ (kept between runs), serve it.
+run: $(VENV)/.installed compile-catalogs
+	$(BIN)/ikzsurvey init-db
+	IKZSURVEY_PUBLIC_URL=http://$(HOST):$(PORT) $(BIN)/ikzsurvey demo
+	@echo
+	@echo "Serving at http://$(HOST):$(PORT)/ — press Ctrl+C to stop."
+	$(BIN)/ikzsurvey run --host $(HOST) --port $(PORT)
+
+## make test: install with the test extras and run the whole suite.
+test: $(VENV)/.installed compile-catalogs
+	$(BIN)/python -m pytest
+
+## Translations: msgids are English; catalogs in translations/ (core) and in each plugin.
+extract: $(VENV)/.installed
+	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot ikzsurvey
+	@for dir in $(PLUGIN_CATALOGS); do \
+	  name=$$(basename $$(dirname $$dir)); \
+	  $(BIN)/pybabel extract --no-location -k _ -o $$dir/$$name.pot $$(dirname $$dir) || exit 1; \
+	done
+
+update-catalogs: extract
+	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations -D messages
+	@for dir in $(PLUGIN_CATALOGS); do \
+	  name=$$(basename $$(dirname $$dir)); \
+	  $(BIN)/pybabel update --no-fuzzy-matching -i $$dir/$$name.pot -d $$dir -D $$name || exit 1; \
+	done
+
+compile-catalogs: $(VENV)/.installed
+	@$(BIN)/pybabel compile -d translations -D messages >/dev/null
+	@for dir in $(PLUGIN_CATALOGS); do \
+	  name=$$(basename $$(dirname $$dir)); \
+	  $(BIN)/pybabel compile -d $$dir -D $$name >/dev/null || exit 1; \
+	done
+
+catalogs: update-catalogs compile-catalogs
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	find . -name '*.mo' -delete

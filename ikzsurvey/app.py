@@ -1,0 +1,118 @@
+"""The application factory: config → extensions → plugins → blueprints."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from cachelib.file import FileSystemCache
+from flask import Flask
+from flask_migrate import Migrate
+from flask_session import Session
+from flask_wtf.csrf import CSRFProtect
+
+from . import i18n
+from .db import db, engine_options
+from .plugins import build_registry, make_plugin_manager
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
+
+migrate = Migrate()
+csrf = CSRFProtect()
+
+
+def default_config(instance: Path) -> dict:
+    return {
+        "DATABASE_URL": f"sqlite:///{instance / 'ikzsurvey.sqlite3'}",
+        "QUESTION_SET_DIR": str(instance / "question_sets"),
+        "SESSION_DIR": str(instance / "sessions"),
+        "SESSION_REDIS_URL": None,
+        "PUBLIC_URL": "http://127.0.0.1:5000",
+        # Answers and uploads are small; anything larger is refused with 413.
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 128 * 1024,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=24),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "ikzsurvey_session",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "BABEL_DEFAULT_LOCALE": "de",
+        "WTF_CSRF_TIME_LIMIT": None,  # the session's lifetime limits it
+        "EXTRA_PLUGINS": (),
+    }
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    instance = Path(app.instance_path)
+    app.config.from_mapping(default_config(instance))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("IKZSURVEY")
+    else:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["DATABASE_URL"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(instance)
+
+
+def instance_secret_key(instance: Path) -> str:
+    """A secret key generated once and kept in the instance folder (mode 0600)."""
+    path = instance / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker was first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def init_sessions(app: Flask) -> None:
+    """Server-side sessions: answers in progress never travel in a cookie."""
+    app.config.setdefault("SESSION_PERMANENT", True)
+    app.config["SESSION_SERIALIZATION_FORMAT"] = "json"
+    if app.config.get("SESSION_REDIS_URL"):
+        import redis
+
+        app.config["SESSION_TYPE"] = "redis"
+        app.config["SESSION_REDIS"] = redis.Redis.from_url(app.config["SESSION_REDIS_URL"])
+    else:
+        app.config["SESSION_TYPE"] = "cachelib"
+        app.config["SESSION_CACHELIB"] = FileSystemCache(
+            app.config["SESSION_DIR"], threshold=100_000, mode=0o600
+        )
+    Session(app)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask("ikzsurvey", instance_relative_config=True)
+    load_config(app, test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    init_sessions(app)
+
+    with app.app_context():
+        pm = make_plugin_manager(app.config["EXTRA_PLUGINS"])
+        app.extensions["ikzsurvey.plugins"] = pm
+        app.extensions["ikzsurvey.registry"] = build_registry(pm)
+
+    from . import cli, errors, health, respondent
+
+    errors.init_app(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(respondent.bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,73 @@
+"""Error pages and response headers that every page gets."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+ERROR_TEXTS = {
+    400: (_l("The request could not be processed"), _l("Please go back and try again.")),
+    403: (_l("Access denied"), _l("You are not allowed to open this page.")),
+    404: (_l("Page not found"), _l("Please check the address.")),
+    405: (_l("This action is not possible here"), _l("Please go back and try again.")),
+    413: (
+        _l("Your entry is too long"),
+        _l("Please go back and shorten your answers."),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Your answers so far are kept. Please try again in a few minutes."),
+    ),
+}
+
+# No inline script or style anywhere: the policy forbids both.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "object-src 'none'"
+)
+
+
+def render_error(status: int, title=None, detail=None):
+    default_title, default_detail = ERROR_TEXTS.get(status, ERROR_TEXTS[400 if status < 500 else 500])
+    return (
+        render_template(
+            "error.html", status=status, title=title or default_title, detail=detail or default_detail
+        ),
+        status,
+    )
+
+
+def handle_http_error(exc: HTTPException):
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return {"error": exc.name, "status": exc.code}, exc.code
+    return render_error(exc.code or 500)
+
+
+def handle_csrf_error(exc: CSRFError):
+    return render_error(
+        400,
+        _l("The form has expired"),
+        _l("For your security, forms are valid only for a while. Please reload the page and send it again."),
+    )
+
+
+def security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "interest-cohort=()")
+    if request.path.startswith(("/t/", "/o/", "/survey/")):
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(500, lambda exc: render_error(500))
+    app.after_request(security_headers)

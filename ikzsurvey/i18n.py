@@ -1,0 +1,90 @@
+"""Language: German first, English second; the choice comes from ?lang=, a cookie, the browser.
+
+Core texts are marked with Flask-Babel (msgids in English, catalogs in the top-level folder
+``translations/``); plugin texts use each plugin's own catalog (see :mod:`ikzsurvey.texts`).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, request
+from flask_babel import Babel, format_decimal, format_percent
+from flask_babel import lazy_gettext as _l
+
+from .texts import DEFAULT_LOCALE, LOCALES, current_locale, localize
+
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+BUILTIN_AUDIENCE_LABELS = {
+    "employees": _l("Employees"),
+    "council": _l("Council members"),
+    "citizens": _l("Citizens"),
+}
+
+PHASE_LABELS = {
+    "initiation": _l("Initiation"),
+    "implementation": _l("Implementation"),
+    "consolidation": _l("Consolidation"),
+}
+
+LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    asked = request.args.get("lang")
+    if asked in LOCALES:
+        return asked
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LOCALES:
+        return cookie
+    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+
+
+def remember_locale(response):
+    """Keep a language chosen with ?lang= in a cookie (it holds nothing else)."""
+    asked = request.args.get("lang")
+    if asked in LOCALES and request.cookies.get(COOKIE) != asked:
+        response.set_cookie(
+            COOKIE, asked, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+            secure=request.is_secure,
+        )
+    return response
+
+
+def url_with_lang(code: str) -> str:
+    """This page's address in another language (other query arguments kept)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+def audience_label(audience) -> str:
+    own = audience.labels or {}
+    if own:
+        from .texts import LocalizedText
+
+        return localize(LocalizedText(own))
+    if audience.key in BUILTIN_AUDIENCE_LABELS:
+        return str(BUILTIN_AUDIENCE_LABELS[audience.key])
+    return audience.key
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    babel.init_app(app, locale_selector=select_locale)
+    app.after_request(remember_locale)
+    app.jinja_env.filters["t"] = localize
+    app.jinja_env.filters["decimal"] = format_decimal
+    app.jinja_env.filters["percent"] = format_percent
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        url_with_lang=url_with_lang,
+        current_locale=current_locale,
+        LOCALES=LOCALES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        PHASE_LABELS=PHASE_LABELS,
+    )

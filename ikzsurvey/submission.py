@@ -1,0 +1,126 @@
+"""Storing a response: the one place where answers enter the database.
+
+The response, its answers and the invitation's ``used`` flag (or an open-link journey's
+spent key) are written in one transaction. Nothing records which invitation was used, or
+when: the response carries its segment and the date only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .db import write_transaction
+from .models import Answer, Invitation, Response, SubmissionReceipt, Survey, Wave, random_id
+from .questions import Value
+
+
+class SubmissionError(Exception):
+    """Base of the reasons a submission is refused; nothing was stored."""
+
+
+class AlreadySubmitted(SubmissionError):
+    """The invitation was used, or this journey was submitted, already."""
+
+
+class SurveyClosed(SubmissionError):
+    """The survey or its wave is not open (any more)."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Municipality × audience × wave: all a response knows about its author."""
+
+    survey_id: int
+    wave_id: int
+    municipality_id: int
+    audience_id: int
+
+
+@dataclass(frozen=True)
+class AnswerValues:
+    question_set_id: str
+    question_set_version: int
+    question_id: str
+    values: tuple[Value, ...]
+
+
+def store_response(
+    segment: Segment,
+    answers: Iterable[AnswerValues],
+    *,
+    invitation_id: int | None = None,
+    receipt_key: str | None = None,
+    on: dt.date | None = None,
+) -> str:
+    """Store one response in one transaction and return its (random) id.
+
+    Exactly one of ``invitation_id`` (marked used, once) and ``receipt_key`` (spent,
+    once) guards against storing the same questionnaire twice.
+
+    :raises AlreadySubmitted: the invitation is used or the key spent; nothing stored.
+    :raises SurveyClosed: the survey or wave is not open; nothing stored.
+    """
+    if (invitation_id is None) == (receipt_key is None):
+        raise ValueError("give exactly one of invitation_id and receipt_key")
+    response_id = random_id()
+    rows = [
+        {
+            "response_id": response_id,
+            "question_set_id": a.question_set_id,
+            "question_set_version": a.question_set_version,
+            "question_id": a.question_id,
+            "seq": seq,
+            "value_num": v.number,
+            "value_text": v.text,
+        }
+        for a in answers
+        for seq, v in enumerate(a.values)
+    ]
+    with write_transaction() as session:
+        status = session.execute(
+            select(Survey.status, Wave.status)
+            .join(Wave, Wave.survey_id == Survey.id)
+            .where(Survey.id == segment.survey_id, Wave.id == segment.wave_id)
+        ).one_or_none()
+        if status != ("open", "open"):
+            raise SurveyClosed()
+        if invitation_id is not None:
+            marked = session.execute(
+                update(Invitation)
+                .where(
+                    Invitation.id == invitation_id,
+                    Invitation.wave_id == segment.wave_id,
+                    Invitation.used.is_(False),
+                )
+                .values(used=True)
+            )
+            if marked.rowcount != 1:
+                raise AlreadySubmitted()
+        else:
+            try:
+                with session.begin_nested():
+                    session.execute(
+                        insert(SubmissionReceipt).values(
+                            key=receipt_key, survey_id=segment.survey_id
+                        )
+                    )
+            except IntegrityError:
+                raise AlreadySubmitted() from None
+        session.execute(
+            insert(Response).values(
+                id=response_id,
+                survey_id=segment.survey_id,
+                wave_id=segment.wave_id,
+                municipality_id=segment.municipality_id,
+                audience_id=segment.audience_id,
+                submitted_on=on or dt.date.today(),
+            )
+        )
+        if rows:
+            session.execute(insert(Answer), rows)
+    return response_id

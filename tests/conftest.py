@@ -1,0 +1,98 @@
+"""Fixtures: a fresh app (and plugin manager) per test, on SQLite or the database in
+IKZSURVEY_TEST_DATABASE_URL (CI: PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from ikzsurvey import create_app
+from ikzsurvey.db import db
+
+from .sample_plugin import SamplePlugin
+
+TEST_DATABASE_URL = os.environ.get("IKZSURVEY_TEST_DATABASE_URL")
+
+
+def pytest_report_header(config):
+    return f"ikzsurvey test database: {TEST_DATABASE_URL or 'SQLite (a new file per test)'}"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped test is a failed check: nothing may be skipped there."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if os.environ.get("CI") and skipped and exitstatus == 0:
+        reporter.write_line(f"CI: {skipped} test(s) were skipped; that fails the run.", red=True)
+        session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def server_database():
+    """Reset the shared test database once and build its schema through the migrations."""
+    if not TEST_DATABASE_URL:
+        return None
+    engine = create_engine(TEST_DATABASE_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    app = create_app({"TESTING": True, "DATABASE_URL": TEST_DATABASE_URL, "SECRET_KEY": "t"})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    return TEST_DATABASE_URL
+
+
+def make_app(tmp_path, server_database, **config):
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": server_database or f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "QUESTION_SET_DIR": str(tmp_path / "question_sets"),
+        "SESSION_DIR": str(tmp_path / "sessions"),
+        "EXTRA_PLUGINS": (SamplePlugin(),),
+    }
+    settings.update(config)
+    app = create_app(settings)
+    with app.app_context():
+        if server_database:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path, server_database):
+    app = make_app(tmp_path, server_database)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)

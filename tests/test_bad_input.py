@@ -1,0 +1,88 @@
+"""A generated batch of malformed submissions: never a 5xx, never a row changed."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ikzsurvey.kinds import clean_text
+
+from .factories import counts, invite, make_survey, open_link
+from .respondent import VALID_PAGE_ONE, Respondent
+
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+junk_text = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x1F), max_size=10),
+    st.sampled_from(["0", "-1", "6", "99999999999999999999", "1.5", "NaN", "", " ", "\x00",
+                     "dont_know ", "TOWN", "None", "null", "[]", "<script>"]),
+)
+junk_value = st.one_of(junk_text, st.lists(junk_text, max_size=4))
+unknown_fields = st.dictionaries(
+    st.text(min_size=1, max_size=20).filter(lambda k: not k.startswith("q-")).map(lambda k: "q-" + k),
+    junk_value,
+    max_size=3,
+)
+
+# Page one: "trust" must be 1–5 or dont_know; anything else is malformed.
+bad_trust = junk_value.filter(
+    lambda v: not (isinstance(v, str) and v in {"1", "2", "3", "4", "5", "dont_know"})
+)
+# Page two (the last page): at least one of these is out of bounds.
+bad_page_two = st.one_of(
+    st.fixed_dictionaries({"q-goals": st.lists(st.sampled_from(["heat", "sun", "wind"]),
+                                               min_size=3, max_size=6)}),
+    st.fixed_dictionaries({"q-goals": st.lists(junk_text.filter(
+        lambda v: v not in {"heat", "sun", "wind"}), min_size=1, max_size=3)}),
+    st.fixed_dictionaries({"q-years": junk_text.filter(
+        lambda v: clean_text(v) != "" and not (v.strip().lstrip("-").isdigit()
+                                              and 0 <= int(v) <= 120))}),
+    st.fixed_dictionaries({"q-years": st.integers().filter(lambda n: not 0 <= n <= 120).map(str)}),
+    st.fixed_dictionaries({"q-remarks": st.text(min_size=201, max_size=400).filter(
+        lambda v: len(clean_text(v)) > 200)}),
+)
+
+
+@SETTINGS
+@given(trust=bad_trust, owner=junk_value, extra=unknown_fields, csrf=st.booleans())
+def test_malformed_first_pages_store_nothing(app, trust, owner, extra, csrf):
+    with app.app_context():
+        if not hasattr(app, "_bad_input_key"):
+            app._bad_input_key = open_link(make_survey())
+        before = counts()
+    respondent = Respondent(app.test_client())
+    respondent.open(f"/o/{app._bad_input_key}")
+    response = respondent.post(1, {"q-trust": trust, "q-owner": owner, **extra}, csrf=csrf)
+    assert response.status_code in (400, 422), response.status_code
+    with app.app_context():
+        assert counts() == before
+
+
+@SETTINGS
+@given(page_two=bad_page_two, extra=unknown_fields)
+def test_malformed_last_pages_store_nothing(app, page_two, extra):
+    with app.app_context():
+        token = invite(make_survey())
+        before = counts()
+    respondent = Respondent(app.test_client())
+    respondent.open(f"/t/{token}")
+    assert respondent.post(1, VALID_PAGE_ONE).status_code == 303
+    response = respondent.post(2, {**page_two, **extra})
+    assert response.status_code == 422, response.get_data(as_text=True)[:2000]
+    with app.app_context():
+        assert counts() == before
+
+
+@SETTINGS
+@given(junk=st.text(min_size=1, max_size=200))
+def test_arbitrary_link_paths_get_4xx(client, junk):
+    for prefix in ("/t/", "/o/", "/survey/page/"):
+        response = client.get(prefix + quote(junk, safe=""))
+        assert 400 <= response.status_code < 500, (prefix, junk, response.status_code)
