@@ -95,7 +95,11 @@ def init_sessions(app: Flask) -> None:
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask("ikzsurvey", instance_relative_config=True)
+    app = Flask(
+        "ikzsurvey",
+        instance_path=os.environ.get("IKZSURVEY_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
     load_config(app, test_config)
 
     db.init_app(app)

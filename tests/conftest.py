@@ -71,12 +71,25 @@ def make_app(tmp_path, server_database, **config):
 
 
 @pytest.fixture
-def app(tmp_path, server_database):
-    app = make_app(tmp_path, server_database)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app_factory(tmp_path, server_database):
+    """Make apps with extra settings; their connections are closed after the test."""
+    apps = []
+
+    def factory(**config):
+        app = make_app(tmp_path, server_database, **config)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    return app_factory()
 
 
 @pytest.fixture

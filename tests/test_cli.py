@@ -20,8 +20,9 @@ def test_init_db_applies_migrations_that_match_the_models(tmp_path, server_datab
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     assert "Database ready" in result.output
-    with app.app_context(), db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    with app.app_context():
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         db.engine.dispose()
     assert diff == []
 

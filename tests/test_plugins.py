@@ -25,7 +25,6 @@ from ikzsurvey.plugin_api import (
 from ikzsurvey.plugins import PluginError
 from ikzsurvey.testing import check_plugin
 
-from .conftest import make_app
 
 BUILTIN = {
     "success_factors": "success-factors",
@@ -116,10 +115,10 @@ def _broken(**changes) -> QuestionSet:
     ],
 )
 def test_a_broken_question_set_stops_startup_naming_plugin_set_and_field(
-    tmp_path, server_database, question_set, field, reason
+    app_factory, question_set, field, reason
 ):
     with pytest.raises(PluginError) as failure:
-        make_app(tmp_path, server_database, EXTRA_PLUGINS=(_Plugin(question_set),))
+        app_factory(EXTRA_PLUGINS=(_Plugin(question_set),))
     message = str(failure.value)
     assert "_Plugin" in message  # the plugin
     assert f"question set '{question_set.id}@{question_set.version}'" in message
@@ -160,7 +159,7 @@ def test_a_misspelled_hook_stops_startup():
         check_plugin(Typo())
 
 
-def test_a_plugin_can_add_a_question_kind(tmp_path, server_database):
+def test_a_plugin_can_add_a_question_kind():
     from wtforms import IntegerField
 
     class Stars(Question):

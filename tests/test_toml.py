@@ -7,7 +7,6 @@ import pytest
 from ikzsurvey.plugins import PluginError
 from ikzsurvey.texts import LocalizedText, localize
 
-from .conftest import make_app
 from .factories import make_survey, open_link
 from .respondent import Respondent
 
@@ -49,9 +48,9 @@ def _write(folder, name: str, content: str):
     return path
 
 
-def test_a_toml_question_set_is_loaded_with_texts_per_language(tmp_path, server_database):
+def test_a_toml_question_set_is_loaded_with_texts_per_language(tmp_path, app_factory):
     _write(tmp_path / "question_sets", "heat.toml", VALID)
-    app = make_app(tmp_path, server_database)
+    app = app_factory()
     qs = app.extensions["ikzsurvey.registry"].get("heat-planning", 2)
     assert app.extensions["ikzsurvey.registry"].providers[("heat-planning", 2)] == (
         "toml_question_sets"
@@ -63,9 +62,9 @@ def test_a_toml_question_set_is_loaded_with_texts_per_language(tmp_path, server_
     assert qs.audiences == ("citizens",)
 
 
-def test_a_toml_question_set_can_be_answered(tmp_path, server_database):
+def test_a_toml_question_set_can_be_answered(tmp_path, app_factory):
     _write(tmp_path / "question_sets", "heat.toml", VALID)
-    app = make_app(tmp_path, server_database)
+    app = app_factory()
     with app.app_context():
         key = open_link(make_survey(question_sets=[("heat-planning", 2)]))
     respondent = Respondent(app.test_client())
@@ -95,11 +94,11 @@ BROKEN = [
 
 @pytest.mark.parametrize(("content", "field", "reason"), BROKEN)
 def test_a_broken_toml_file_stops_startup_naming_file_set_and_field(
-    tmp_path, server_database, content, field, reason
+    tmp_path, app_factory, content, field, reason
 ):
     path = _write(tmp_path / "question_sets", "broken.toml", content)
     with pytest.raises(PluginError) as failure:
-        make_app(tmp_path, server_database)
+        app_factory()
     message = str(failure.value)
     assert str(path) in message
     assert reason in message
