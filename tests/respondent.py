@@ -11,7 +11,7 @@ VALID_PAGE_TWO = {"q-goals": ["heat", "sun"], "q-years": "30", "q-remarks": "Gut
 class Respondent:
     def __init__(self, client):
         self.client = client
-        self.tokens: dict[int, str] = {}
+        self.csrf: str | None = None  # one per session, valid on every page
 
     def open(self, url: str):
         """Open an invitation or open link and follow it to the welcome page."""
@@ -20,15 +20,15 @@ class Respondent:
     def page(self, number: int, **query):
         response = self.client.get(f"/survey/page/{number}", query_string=query)
         if response.status_code == 200:
-            self.tokens[number] = csrf_token(response.get_data(as_text=True))
+            self.csrf = csrf_token(response.get_data(as_text=True))
         return response
 
     def post(self, number: int, data: dict, action: str = "next", csrf: bool = True, **kw):
-        if number not in self.tokens:
+        if self.csrf is None:
             self.page(number)
         form = dict(data, action=action)
         if csrf:
-            form["csrf_token"] = self.tokens[number]
+            form["csrf_token"] = self.csrf
         return self.client.post(f"/survey/page/{number}", data=form, **kw)
 
     def complete(self, url: str, page_one=VALID_PAGE_ONE, page_two=VALID_PAGE_TWO):

@@ -116,9 +116,7 @@ def test_back_navigation_keeps_answers_even_unchecked_ones(app, client):
     back = respondent.post(2, {"q-years": "500", "q-remarks": "Halb fertig"}, action="back")
     assert back.status_code == 303 and back.headers["Location"].endswith("/survey/page/1")
     page_one = respondent.page(1).get_data(as_text=True)
-    assert 'checked id="q-trust-3"' in page_one.replace('checked  id', 'checked id') or _checked(
-        page_one, "q-trust-3"
-    )
+    assert _checked(page_one, "q-trust-3")  # "4" was chosen
     page_two = respondent.page(2).get_data(as_text=True)
     assert "Halb fertig" in page_two and 'value="500"' in page_two
     with app.app_context():
@@ -203,7 +201,7 @@ def test_closed_and_draft_surveys_accept_no_answers(app, client):
 def test_a_survey_closed_during_the_journey_stores_nothing(app, client):
     with app.app_context():
         survey = make_survey()
-        token = invite(survey)
+        survey_id, token = survey.id, invite(survey)
     respondent = Respondent(client)
     respondent.open(f"/t/{token}")
     respondent.post(1, VALID_PAGE_ONE)
@@ -211,7 +209,7 @@ def test_a_survey_closed_during_the_journey_stores_nothing(app, client):
     with app.app_context():
         from ikzsurvey.models import Survey
 
-        db.session.get(Survey, survey.id).status = "closed"
+        db.session.get(Survey, survey_id).status = "closed"
         db.session.commit()
     assert respondent.post(2, VALID_PAGE_TWO).status_code == 410
     with app.app_context():
