@@ -1,0 +1,143 @@
+"""Counting answers in the database.
+
+Two GROUP BY queries per survey, whatever the number of responses:
+
+* the distribution of every question that is not free text, per segment (municipality ×
+  audience × wave) and value;
+* the number of respondents per segment for multiple-choice and free-text questions (for
+  every other kind it is the sum of its distribution: one value per respondent).
+
+Their rows — at most segments × questions × distinct values — are then summed up to every
+level a viewer can choose (:func:`roll_up`): whole cooperation, per municipality, per
+audience, both, and each of these per wave or for all waves. Sums of counts are exact, so
+nothing is lost by summing aggregates instead of counting again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, tuple_
+
+from ..db import db
+from ..models import Answer, Invitation, Response, Wave
+from .suppression import ALL, Cell
+
+#: The dimensions of a cell key, in order.
+DIMENSIONS = ("municipality", "audience", "wave")
+
+QuestionKey = tuple[str, str]  # (question set id, question id)
+ValueKey = float | str  # a number (scale point, number) or a text (option key, dont_know)
+
+
+@dataclass
+class QuestionCounts:
+    """Per cell: respondents who answered (``n``) and how often each value was given."""
+
+    n: Counter = field(default_factory=Counter)
+    values: dict[Cell, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+
+@dataclass
+class SurveyCounts:
+    questions: dict[QuestionKey, QuestionCounts]
+    responses: Counter  # cell → responses
+    invitations: Counter  # cell → invitations issued
+    used_invitations: Counter  # cell → invitations used
+
+
+def generalisations(segment: tuple) -> list[Cell]:
+    """The segment itself and every cell that contains it (8 for three dimensions)."""
+    cells: list[Cell] = [()]
+    for value in segment:
+        cells = [cell + (v,) for cell in cells for v in (value, ALL)]
+    return cells
+
+
+def roll_up(rows: Iterable[tuple[tuple, int]]) -> Counter:
+    """Sum counts per segment up to every level."""
+    total: Counter = Counter()
+    for segment, count in rows:
+        for cell in generalisations(segment):
+            total[cell] += count
+    return total
+
+
+def count_survey(
+    survey_id: int,
+    distribution_questions: Iterable[QuestionKey],
+    respondent_questions: Iterable[QuestionKey],
+) -> SurveyCounts:
+    """Count a survey's answers (see the module docs for the queries).
+
+    :param distribution_questions: questions whose values are counted; their ``n`` is the
+        sum of their counts unless they are also in ``respondent_questions``.
+    :param respondent_questions: questions whose ``n`` is counted as distinct respondents
+        (multiple choice, free text).
+    """
+    distribution_questions = list(distribution_questions)
+    respondent_questions = set(respondent_questions)
+    segment = (Response.municipality_id, Response.audience_id, Response.wave_id)
+    questions: dict[QuestionKey, QuestionCounts] = defaultdict(QuestionCounts)
+
+    if distribution_questions:
+        rows = db.session.execute(
+            select(*segment, Answer.question_set_id, Answer.question_id, Answer.value_num,
+                   Answer.value_text, func.count())
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.survey_id == survey_id,
+                   tuple_(Answer.question_set_id, Answer.question_id).in_(distribution_questions))
+            .group_by(*segment, Answer.question_set_id, Answer.question_id, Answer.value_num,
+                      Answer.value_text)
+        )
+        for m, a, w, set_id, question_id, number, text, count in rows:
+            key = (set_id, question_id)
+            value = number if number is not None else text
+            counts = questions[key]
+            for cell in generalisations((m, a, w)):
+                counts.values[cell][value] += count
+                if key not in respondent_questions:
+                    counts.n[cell] += count
+
+    if respondent_questions:
+        rows = db.session.execute(
+            select(*segment, Answer.question_set_id, Answer.question_id,
+                   func.count(Answer.response_id.distinct()))
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.survey_id == survey_id,
+                   tuple_(Answer.question_set_id, Answer.question_id).in_(
+                       sorted(respondent_questions)))
+            .group_by(*segment, Answer.question_set_id, Answer.question_id)
+        )
+        for m, a, w, set_id, question_id, count in rows:
+            counts = questions[(set_id, question_id)]
+            for cell in generalisations((m, a, w)):
+                counts.n[cell] += count
+
+    responses = roll_up(
+        ((m, a, w), count)
+        for m, a, w, count in db.session.execute(
+            select(*segment, func.count())
+            .where(Response.survey_id == survey_id)
+            .group_by(*segment)
+        )
+    )
+    invitation_segment = (Invitation.municipality_id, Invitation.audience_id, Invitation.wave_id)
+    issued: list[tuple[tuple, int]] = []
+    used: list[tuple[tuple, int]] = []
+    for m, a, w, count, spent in db.session.execute(
+        select(*invitation_segment, func.count(), func.count().filter(Invitation.used))
+        .join(Wave, Wave.id == Invitation.wave_id)
+        .where(Wave.survey_id == survey_id)
+        .group_by(*invitation_segment)
+    ):
+        issued.append(((m, a, w), count))
+        used.append(((m, a, w), spent))
+    return SurveyCounts(
+        questions=dict(questions),
+        responses=responses,
+        invitations=roll_up(issued),
+        used_invitations=roll_up(used),
+    )
