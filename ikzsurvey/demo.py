@@ -200,7 +200,8 @@ def simulated_values(question: Question, mood: float, rng: random.Random) -> lis
     if isinstance(question, Likert):
         if question.dont_know and rng.random() < 0.06:
             return [Value(text=DONT_KNOW)]
-        lean = -mood if question.dimension == "fear" else mood
+        # Fears and divergence are worded so that agreeing is the pessimistic answer.
+        lean = -mood if question.dimension in ("fear", "divergence") else mood
         centre = (question.scale + 1) / 2 + lean * question.scale / 5
         value = round(rng.gauss(centre, question.scale / 5))
         return [Value(number=min(question.scale, max(1, value)))]

@@ -89,6 +89,8 @@ def register_plugins(pm: pluggy.PluginManager, plugins: Iterable[object]) -> Non
     """Register plugin objects (modules or instances) under readable names, then check
     that every ``ikzsurvey_*`` function they have is a known hook."""
     for plugin in plugins:
+        if pm.is_registered(plugin):  # e.g. installed and also passed in by a test
+            continue
         name = plugin_name(plugin)
         suffix = 1
         while pm.has_plugin(name if suffix == 1 else f"{name}#{suffix}"):
@@ -210,6 +212,8 @@ def check_question_set(qs: QuestionSet, known_kinds: dict[str, QuestionKind]) ->
         raise DefinitionError("must be a text", field="description")
     for name in ("audiences", "phases"):
         values = getattr(qs, name)
+        if isinstance(values, str):
+            raise DefinitionError(f"must be a tuple of ids, not the string {values!r}", field=name)
         if not all(isinstance(v, str) and ID_PATTERN.match(v) for v in values):
             raise DefinitionError("must be a list of ids", field=name)
     for phase in qs.phases:
@@ -250,6 +254,11 @@ def _check_question(question: object, known_kinds: dict, seen: set[str]) -> None
         raise DefinitionError("missing text", field="text")
     if not isinstance(question.required, bool):
         raise DefinitionError("must be True or False", field="required")
+    for name in ("dimension", "facet"):
+        value = getattr(question, name)
+        if value is not None and not (isinstance(value, str) and ID_PATTERN.match(value)):
+            raise DefinitionError("must be an id (lower-case letters, digits, '-', '_')",
+                                  field=name)
     for name in ("help", "section"):
         value = getattr(question, name)
         if value is not None and not is_text(value):

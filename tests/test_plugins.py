@@ -112,6 +112,9 @@ def _broken(**changes) -> QuestionSet:
          "questions[0] (a).max_choices", "max_choices"),
         (_broken(questions=[Likert(id="Not OK", text="A")]), "questions[0] (Not OK).id", "id"),
         (_broken(phases=("someday",)), "phases", "unknown phase"),
+        (_broken(audiences="citizens"), "audiences", "not the string"),
+        (_broken(questions=[Likert(id="a", text="A", dimension=5)]),
+         "questions[0] (a).dimension", "must be an id"),
     ],
 )
 def test_a_broken_question_set_stops_startup_naming_plugin_set_and_field(
@@ -157,6 +160,15 @@ def test_a_misspelled_hook_stops_startup():
 
     with pytest.raises(PluginError, match="ikzsurvey_question_setz"):
         check_plugin(Typo())
+
+
+def test_a_plugin_already_found_through_its_entry_point_may_be_passed_again():
+    import ikzsurvey_plugins.success_factors as installed
+
+    from ikzsurvey.plugins import make_plugin_manager
+
+    pm = make_plugin_manager([installed])
+    assert pm.get_name(installed) == "success_factors"
 
 
 def test_a_plugin_can_add_a_question_kind():
