@@ -142,6 +142,11 @@ def _design_contract_example() -> str:
 
 
 def test_the_example_plugin_is_the_design_documents_contract_example():
+    if not DESIGN.exists():
+        # CI has shared/ beside the checkout (a missing file fails there: skips fail in CI);
+        # a clone elsewhere may not.
+        assert not os.environ.get("CI"), f"{DESIGN} is missing"
+        pytest.skip(f"{DESIGN} is not beside this checkout")
     example = _design_contract_example()
     assert "def ikzsurvey_question_sets" in example
     assert example.rstrip() in PLUGIN_FILE.read_text(encoding="utf-8")
