@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from datetime import timedelta
@@ -94,7 +95,14 @@ def init_sessions(app: Flask) -> None:
     Session(app)
 
 
+def quiet_access_log() -> None:
+    """The development server's access log would pair client addresses and times of day
+    with paths such as /t/<token>: keep it off (docs/privacy.md)."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
+    quiet_access_log()
     app = Flask(
         "ikzsurvey",
         instance_path=os.environ.get("IKZSURVEY_INSTANCE_PATH") or None,

@@ -80,8 +80,11 @@ def demo_command(responses: int, seed: int, as_json: bool):
     click.echo("\nor with an open link for one municipality and audience, e.g.:")
     for segment, link in list(result.open_links.items())[:3]:
         click.echo(f"  {segment}: {link}")
-    click.echo(f"\nResults: {info['results_url']}")
-    click.echo(f"Organizer login: {result.admin_email} / password {result.admin_password}")
+    click.echo(f"\nResults (the results pages are not built yet): {info['results_url']}")
+    click.echo(
+        f"Organizer account (login pages are not built yet): {result.admin_email} / "
+        f"password {result.admin_password}"
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -86,3 +86,9 @@ def _dump_database() -> str:
         for row in db.session.execute(text(f'SELECT * FROM "{table}"')):
             lines.append(" ".join(str(value) for value in row))
     return "\n".join(lines)
+
+
+def test_the_access_log_does_not_record_addresses_and_times(app):
+    import logging
+
+    assert logging.getLogger("werkzeug").getEffectiveLevel() >= logging.WARNING
