@@ -49,8 +49,13 @@ def _kind_providers(pm) -> dict[str, str]:
 
 
 @click.command("demo")
-@click.option("--responses", default=300, show_default=True, type=click.IntRange(0, 100_000),
-              help="Simulated responses to store (only when the demo is created).")
+@click.option(
+    "--responses",
+    default=300,
+    show_default=True,
+    type=click.IntRange(0, 100_000),
+    help="Simulated responses to store (only when the demo is created).",
+)
 @click.option("--seed", default=2026, show_default=True, type=int, help="Random seed.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was created as JSON.")
 @with_appcontext

@@ -71,7 +71,7 @@ def find_demo() -> Cooperation | None:
 
 def run_demo(responses: int = 300, seed: int = 2026, base_url: str = "") -> DemoResult:
     """Create the demo once; on later runs keep its data and issue fresh links only."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - simulated answers, not secrets
     cooperation = find_demo()
     created = cooperation is None
     if created:
@@ -155,9 +155,7 @@ def _create_structure() -> Cooperation:
         session.flush()
         for municipality in cooperation.municipalities:
             for audience in cooperation.audiences:
-                session.add(
-                    OpenLink(survey=survey, municipality=municipality, audience=audience)
-                )
+                session.add(OpenLink(survey=survey, municipality=municipality, audience=audience))
     return cooperation
 
 
@@ -176,7 +174,7 @@ def _simulate(survey: Survey, responses: int, rng: random.Random) -> None:
     for index in rng.choices(range(len(segments)), weights=weights, k=responses):
         counts[index] += 1
     sets_by_audience = {a.key: pinned_question_sets(survey, a.key) for a in survey.audiences}
-    for (wave, municipality, audience), count in zip(segments, counts):
+    for (wave, municipality, audience), count in zip(segments, counts, strict=True):
         readiness = AUDIENCES.get(audience.key, (0, 0.4))[1]
         issued = max(count, math.ceil(count / readiness))
         invitation_ids = _issue(wave, municipality, audience, issued)[1]

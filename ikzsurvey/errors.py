@@ -31,10 +31,15 @@ CSP = (
 
 
 def render_error(status: int, title=None, detail=None):
-    default_title, default_detail = ERROR_TEXTS.get(status, ERROR_TEXTS[400 if status < 500 else 500])
+    default_title, default_detail = ERROR_TEXTS.get(
+        status, ERROR_TEXTS[400 if status < 500 else 500]
+    )
     return (
         render_template(
-            "error.html", status=status, title=title or default_title, detail=detail or default_detail
+            "error.html",
+            status=status,
+            title=title or default_title,
+            detail=detail or default_detail,
         ),
         status,
     )
@@ -50,7 +55,9 @@ def handle_csrf_error(exc: CSRFError):
     return render_error(
         400,
         _l("The form has expired"),
-        _l("For your security, forms are valid only for a while. Please reload the page and send it again."),
+        _l(
+            "For your security, forms are valid only for a while. Please reload the page and send it again."
+        ),
     )
 
 

@@ -49,7 +49,11 @@ def remember_locale(response):
     asked = request.args.get("lang")
     if asked in LOCALES and request.cookies.get(COOKIE) != asked:
         response.set_cookie(
-            COOKIE, asked, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+            COOKIE,
+            asked,
+            max_age=COOKIE_MAX_AGE,
+            samesite="Lax",
+            httponly=True,
             secure=request.is_secure,
         )
     return response

@@ -199,7 +199,7 @@ def likert_field(question: Likert):
         labels.append(_l("Don't know"))
     return RadioField(
         question.text,
-        choices=_choices(zip(choices, labels)),
+        choices=_choices(zip(choices, labels, strict=True)),
         coerce=_optional_str,
         validate_choice=False,
         validators=[_presence(question), OneOf(choices)],

@@ -212,9 +212,7 @@ class OpenLink(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True, default=random_id)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
-    municipality_id: Mapped[int] = mapped_column(
-        ForeignKey("municipality.id", ondelete="CASCADE")
-    )
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
     audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id", ondelete="CASCADE"))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -231,9 +229,7 @@ class Invitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
-    municipality_id: Mapped[int] = mapped_column(
-        ForeignKey("municipality.id", ondelete="CASCADE")
-    )
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
     audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id", ondelete="CASCADE"))
     used: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -251,9 +247,7 @@ class Response(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
-    municipality_id: Mapped[int] = mapped_column(
-        ForeignKey("municipality.id", ondelete="CASCADE")
-    )
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
     audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id", ondelete="CASCADE"))
     submitted_on: Mapped[dt.date] = mapped_column(Date, default=today)
 

@@ -257,8 +257,9 @@ def _check_question(question: object, known_kinds: dict, seen: set[str]) -> None
     for name in ("dimension", "facet"):
         value = getattr(question, name)
         if value is not None and not (isinstance(value, str) and ID_PATTERN.match(value)):
-            raise DefinitionError("must be an id (lower-case letters, digits, '-', '_')",
-                                  field=name)
+            raise DefinitionError(
+                "must be an id (lower-case letters, digits, '-', '_')", field=name
+            )
     for name in ("help", "section"):
         value = getattr(question, name)
         if value is not None and not is_text(value):

@@ -1,10 +1,10 @@
 """Helpers for plugin authors' tests (see docs/plugins.md, "Testing a plugin").
 
-    from ikzsurvey.testing import check_plugin, create_test_app
+from ikzsurvey.testing import check_plugin, create_test_app
 
-    def test_my_question_sets_load():
-        registry = check_plugin(my_plugin)
-        assert registry.get("energy-acceptance", 1) is not None
+def test_my_question_sets_load():
+    registry = check_plugin(my_plugin)
+    assert registry.get("energy-acceptance", 1) is not None
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Union
 
@@ -28,16 +28,13 @@ LOCALES = ("de", "en")
 
 def current_locale() -> str:
     """The locale of the current request, or the default outside a request."""
-    try:
-        from flask import has_request_context
-        from flask_babel import get_locale
+    from flask import current_app, has_request_context
+    from flask_babel import get_locale
 
-        if has_request_context():
-            locale = get_locale()
-            if locale is not None:
-                return str(locale.language)
-    except Exception:  # pragma: no cover - babel not initialised (plain scripts)
-        pass
+    if has_request_context() and "babel" in current_app.extensions:
+        locale = get_locale()
+        if locale is not None:
+            return str(locale.language)
     return DEFAULT_LOCALE
 
 
@@ -152,7 +149,7 @@ def caller_module(depth: int = 2) -> str:
     return sys._getframe(depth).f_globals.get("__name__", "__main__")
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations_dir(module: str) -> tuple[Path, str] | None:
     """Find ``(folder, domain)`` of the catalog that belongs to ``module``."""
     parts = module.split(".")
@@ -169,7 +166,7 @@ def translations_dir(module: str) -> tuple[Path, str] | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(module: str, locale: str) -> NullTranslations:
     found = translations_dir(module)
     if found is None:

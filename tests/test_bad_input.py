@@ -21,12 +21,31 @@ SETTINGS = settings(
 junk_text = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x1F), max_size=10),
-    st.sampled_from(["0", "-1", "6", "99999999999999999999", "1.5", "NaN", "", " ", "\x00",
-                     "dont_know ", "TOWN", "None", "null", "[]", "<script>"]),
+    st.sampled_from(
+        [
+            "0",
+            "-1",
+            "6",
+            "99999999999999999999",
+            "1.5",
+            "NaN",
+            "",
+            " ",
+            "\x00",
+            "dont_know ",
+            "TOWN",
+            "None",
+            "null",
+            "[]",
+            "<script>",
+        ]
+    ),
 )
 junk_value = st.one_of(junk_text, st.lists(junk_text, max_size=4))
 unknown_fields = st.dictionaries(
-    st.text(min_size=1, max_size=20).filter(lambda k: not k.startswith("q-")).map(lambda k: "q-" + k),
+    st.text(min_size=1, max_size=20)
+    .filter(lambda k: not k.startswith("q-"))
+    .map(lambda k: "q-" + k),
     junk_value,
     max_size=3,
 )
@@ -35,18 +54,41 @@ unknown_fields = st.dictionaries(
 bad_trust = junk_value.filter(
     lambda v: not (isinstance(v, str) and v in {"1", "2", "3", "4", "5", "dont_know"})
 )
+def _valid_years(value: str) -> bool:
+    """What the app accepts for "years": a whole number from 0 to 120."""
+    try:
+        return 0 <= int(clean_text(value)) <= 120
+    except ValueError:
+        return False
+
+
 # Page two (the last page): at least one of these is out of bounds.
 bad_page_two = st.one_of(
-    st.fixed_dictionaries({"q-goals": st.lists(st.sampled_from(["heat", "sun", "wind"]),
-                                               min_size=3, max_size=6)}),
-    st.fixed_dictionaries({"q-goals": st.lists(junk_text.filter(
-        lambda v: v not in {"heat", "sun", "wind"}), min_size=1, max_size=3)}),
-    st.fixed_dictionaries({"q-years": junk_text.filter(
-        lambda v: clean_text(v) != "" and not (v.strip().lstrip("-").isdigit()
-                                              and 0 <= int(v) <= 120))}),
+    st.fixed_dictionaries(
+        {"q-goals": st.lists(st.sampled_from(["heat", "sun", "wind"]), min_size=3, max_size=6)}
+    ),
+    st.fixed_dictionaries(
+        {
+            "q-goals": st.lists(
+                junk_text.filter(lambda v: v not in {"heat", "sun", "wind"}), min_size=1, max_size=3
+            )
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "q-years": junk_text.filter(
+                lambda v: clean_text(v) != "" and not _valid_years(v)
+            )
+        }
+    ),
     st.fixed_dictionaries({"q-years": st.integers().filter(lambda n: not 0 <= n <= 120).map(str)}),
-    st.fixed_dictionaries({"q-remarks": st.text(min_size=201, max_size=400).filter(
-        lambda v: len(clean_text(v)) > 200)}),
+    st.fixed_dictionaries(
+        {
+            "q-remarks": st.text(min_size=201, max_size=400).filter(
+                lambda v: len(clean_text(v)) > 200
+            )
+        }
+    ),
 )
 
 

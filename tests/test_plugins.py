@@ -25,7 +25,6 @@ from ikzsurvey.plugin_api import (
 from ikzsurvey.plugins import PluginError
 from ikzsurvey.testing import check_plugin
 
-
 BUILTIN = {
     "success_factors": "success-factors",
     "competence_fears": "competence-fears",

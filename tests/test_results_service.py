@@ -6,7 +6,6 @@ import secrets
 
 import pytest
 
-from ikzsurvey.db import db
 from ikzsurvey.questions import Value
 from ikzsurvey.results.service import TOTAL, survey_results
 from ikzsurvey.results.suppression import ALL

@@ -22,8 +22,12 @@ def _member(respondent, cell) -> bool:
 
 
 def test_cells_below_k_are_suppressed():
-    counts = _counts([("m1", "emp", "w1")] * 6 + [("m1", "cit", "w1")] * 2
-                     + [("m2", "emp", "w1")] * 9 + [("m2", "cit", "w1")] * 7)
+    counts = _counts(
+        [("m1", "emp", "w1")] * 6
+        + [("m1", "cit", "w1")] * 2
+        + [("m2", "emp", "w1")] * 9
+        + [("m2", "cit", "w1")] * 7
+    )
     shown = released_cells(counts, DIMS, k=5)
     assert ("m1", "cit", "w1") not in shown and ("m1", "cit", ALL) not in shown
     assert all(counts[c] >= 5 for c in shown)
@@ -31,8 +35,12 @@ def test_cells_below_k_are_suppressed():
 
 def test_a_total_minus_the_shown_parts_cannot_reveal_a_suppressed_part():
     # m1: 6 employees, 2 citizens. m1 total (8) − m1 employees (6) would give the 2 citizens.
-    counts = _counts([("m1", "emp", "w1")] * 6 + [("m1", "cit", "w1")] * 2
-                     + [("m2", "emp", "w1")] * 9 + [("m2", "cit", "w1")] * 7)
+    counts = _counts(
+        [("m1", "emp", "w1")] * 6
+        + [("m1", "cit", "w1")] * 2
+        + [("m2", "emp", "w1")] * 9
+        + [("m2", "cit", "w1")] * 7
+    )
     shown = released_cells(counts, DIMS, k=5)
     m1_total, m1_emp = ("m1", ALL, ALL), ("m1", "emp", ALL)
     assert not (m1_total in shown and m1_emp in shown)
@@ -71,7 +79,7 @@ def _attack(respondents, dims, k, requests):
         for d, values in enumerate(dims):
             if parent[d] is not ALL:
                 continue
-            parts = [parent[:d] + (v,) + parent[d + 1:] for v in values]
+            parts = [parent[:d] + (v,) + parent[d + 1 :] for v in values]
             gap = seen[parent] - sum(seen.get(p, 0) for p in parts)
             if 0 < gap < k:
                 isolated.append((parent, d, gap))
@@ -86,9 +94,13 @@ def cooperations(draw):
     dims = (tuple(municipalities), tuple(audiences), tuple(waves))
     size = draw(st.integers(10, 500))
     # Skewed segment sizes, so that small groups are common.
-    weights = draw(st.lists(st.integers(1, 30), min_size=len(municipalities) * len(audiences)
-                            * len(waves), max_size=len(municipalities) * len(audiences)
-                            * len(waves)))
+    weights = draw(
+        st.lists(
+            st.integers(1, 30),
+            min_size=len(municipalities) * len(audiences) * len(waves),
+            max_size=len(municipalities) * len(audiences) * len(waves),
+        )
+    )
     segments = list(itertools.product(*dims))
     rng = draw(st.randoms(use_true_random=False))
     respondents = rng.choices(segments, weights=weights, k=size)

@@ -84,13 +84,26 @@ def count_survey(
 
     if distribution_questions:
         rows = db.session.execute(
-            select(*segment, Answer.question_set_id, Answer.question_id, Answer.value_num,
-                   Answer.value_text, func.count())
+            select(
+                *segment,
+                Answer.question_set_id,
+                Answer.question_id,
+                Answer.value_num,
+                Answer.value_text,
+                func.count(),
+            )
             .join(Response, Response.id == Answer.response_id)
-            .where(Response.survey_id == survey_id,
-                   tuple_(Answer.question_set_id, Answer.question_id).in_(distribution_questions))
-            .group_by(*segment, Answer.question_set_id, Answer.question_id, Answer.value_num,
-                      Answer.value_text)
+            .where(
+                Response.survey_id == survey_id,
+                tuple_(Answer.question_set_id, Answer.question_id).in_(distribution_questions),
+            )
+            .group_by(
+                *segment,
+                Answer.question_set_id,
+                Answer.question_id,
+                Answer.value_num,
+                Answer.value_text,
+            )
         )
         for m, a, w, set_id, question_id, number, text, count in rows:
             key = (set_id, question_id)
@@ -103,12 +116,19 @@ def count_survey(
 
     if respondent_questions:
         rows = db.session.execute(
-            select(*segment, Answer.question_set_id, Answer.question_id,
-                   func.count(Answer.response_id.distinct()))
+            select(
+                *segment,
+                Answer.question_set_id,
+                Answer.question_id,
+                func.count(Answer.response_id.distinct()),
+            )
             .join(Response, Response.id == Answer.response_id)
-            .where(Response.survey_id == survey_id,
-                   tuple_(Answer.question_set_id, Answer.question_id).in_(
-                       sorted(respondent_questions)))
+            .where(
+                Response.survey_id == survey_id,
+                tuple_(Answer.question_set_id, Answer.question_id).in_(
+                    sorted(respondent_questions)
+                ),
+            )
             .group_by(*segment, Answer.question_set_id, Answer.question_id)
         )
         for m, a, w, set_id, question_id, count in rows:
@@ -119,9 +139,7 @@ def count_survey(
     responses = roll_up(
         ((m, a, w), count)
         for m, a, w, count in db.session.execute(
-            select(*segment, func.count())
-            .where(Response.survey_id == survey_id)
-            .group_by(*segment)
+            select(*segment, func.count()).where(Response.survey_id == survey_id).group_by(*segment)
         )
     )
     invitation_segment = (Invitation.municipality_id, Invitation.audience_id, Invitation.wave_id)

@@ -69,8 +69,9 @@ def _value_key(value) -> str:
     return str(value)
 
 
-def summarise(counts: QuestionCounts, cell: Cell, question: Question, aggregation: str,
-              shown: bool) -> CellResult:
+def summarise(
+    counts: QuestionCounts, cell: Cell, question: Question, aggregation: str, shown: bool
+) -> CellResult:
     """The numbers of one released cell, computed from its counts only."""
     if not shown:
         return CellResult(cell=cell, suppressed=True)
@@ -80,7 +81,8 @@ def summarise(counts: QuestionCounts, cell: Cell, question: Question, aggregatio
     result = {
         "n": n,
         "counts": {_value_key(v): c for v, c in sorted(values.items(), key=_order)}
-        if aggregation != "text" else None,
+        if aggregation != "text"
+        else None,
         "dont_know": values.get(DONT_KNOW, 0) if isinstance(question, Likert) else None,
     }
     if aggregation in ("ordinal", "numeric") and numeric:

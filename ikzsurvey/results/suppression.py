@@ -28,7 +28,7 @@ Cell = tuple[Hashable | None, ...]
 
 def contains(outer: Cell, inner: Cell) -> bool:
     """Whether ``outer`` holds every respondent of ``inner`` (it generalises each dimension)."""
-    return outer != inner and all(o is ALL or o == i for o, i in zip(outer, inner))
+    return outer != inner and all(o is ALL or o == i for o, i in zip(outer, inner, strict=True))
 
 
 def children(parent: Cell, dimension: int, values: Sequence[Hashable]) -> list[Cell]:

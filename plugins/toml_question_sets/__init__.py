@@ -108,15 +108,19 @@ def _question(data: object, index: int):
 
 def _option(data: object, where: str) -> tuple:
     if not isinstance(data, dict) or set(data) != {"key", "text"}:
-        raise DefinitionError('an option is { key = "…", text = { de = "…", en = "…" } }', field=where)
+        raise DefinitionError(
+            'an option is { key = "…", text = { de = "…", en = "…" } }', field=where
+        )
     return (data["key"], _text(data["text"], f"{where}.text"))
 
 
 def _text(value: object, where: str):
     if isinstance(value, str) and value.strip():
         return value
-    if isinstance(value, dict) and value and all(
-        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+    if (
+        isinstance(value, dict)
+        and value
+        and all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items())
     ):
         return LocalizedText(value)
     raise DefinitionError('missing text: give { de = "…", en = "…" } or a string', field=where)
