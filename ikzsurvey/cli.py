@@ -31,21 +31,14 @@ def plugins_command():
     versions = plugin_versions(pm)
     for name in sorted(versions):
         click.echo(f"{name} ({versions[name] or 'not installed'})")
-        kinds = [k for k, impl in _kind_providers(pm).items() if impl == name]
-        for kind in kinds:
-            click.echo(f"  question kind: {kind}")
+        for kind, provider in registry.kind_providers.items():
+            if provider == name:
+                click.echo(f"  question kind: {kind}")
         for (set_id, version), provider in sorted(registry.providers.items()):
             if provider == name:
                 qs = registry.get(set_id, version)
                 click.echo(f"  question set: {set_id}@{version} ({len(qs.questions)} questions)")
 
-
-def _kind_providers(pm) -> dict[str, str]:
-    providers = {}
-    for impl in pm.hook.ikzsurvey_question_kinds.get_hookimpls():
-        for kind in impl.function() or ():
-            providers[kind.name] = impl.plugin_name
-    return providers
 
 
 @click.command("demo")

@@ -37,6 +37,7 @@ class Registry:
     """Question kinds by name, question sets by ``(id, version)``, and who provided each."""
 
     kinds: dict[str, QuestionKind] = field(default_factory=dict)
+    kind_providers: dict[str, str] = field(default_factory=dict)
     question_sets: dict[tuple[str, int], QuestionSet] = field(default_factory=dict)
     providers: dict[tuple[str, int], str] = field(default_factory=dict)
 
@@ -170,6 +171,7 @@ def _add_kind(registry: Registry, kind: object, plugin: str) -> None:
             f"declare kind = {kind.name!r}"
         )
     registry.kinds[kind.name] = kind
+    registry.kind_providers[kind.name] = plugin
 
 
 def _add_question_set(registry: Registry, qs: object, plugin: str) -> None:

@@ -25,14 +25,7 @@ from ikzsurvey.plugin_api import (
 from ikzsurvey.plugins import PluginError
 from ikzsurvey.testing import check_plugin
 
-BUILTIN = {
-    "success_factors": "success-factors",
-    "competence_fears": "competence-fears",
-    "perceived_benefits": "perceived-benefits",
-    "shared_goals": "shared-goals",
-    "cooperation_review": "cooperation-review",
-    "phase_checklists": "phase-checklists",
-}
+from .test_builtin_plugin_content import PLUGINS as BUILTIN
 
 
 def test_builtin_plugins_are_found_through_the_entry_point_group(app):

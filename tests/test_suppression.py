@@ -21,13 +21,17 @@ def _member(respondent, cell) -> bool:
     return all(c is ALL or c == v for c, v in zip(cell, respondent))
 
 
+# m1: 6 employees and 2 citizens; m2: 9 and 7.
+SMALL_CITIZEN_GROUP = (
+    [("m1", "emp", "w1")] * 6
+    + [("m1", "cit", "w1")] * 2
+    + [("m2", "emp", "w1")] * 9
+    + [("m2", "cit", "w1")] * 7
+)
+
+
 def test_cells_below_k_are_suppressed():
-    counts = _counts(
-        [("m1", "emp", "w1")] * 6
-        + [("m1", "cit", "w1")] * 2
-        + [("m2", "emp", "w1")] * 9
-        + [("m2", "cit", "w1")] * 7
-    )
+    counts = _counts(SMALL_CITIZEN_GROUP)
     shown = released_cells(counts, DIMS, k=5)
     assert ("m1", "cit", "w1") not in shown and ("m1", "cit", ALL) not in shown
     assert all(counts[c] >= 5 for c in shown)
@@ -35,12 +39,7 @@ def test_cells_below_k_are_suppressed():
 
 def test_a_total_minus_the_shown_parts_cannot_reveal_a_suppressed_part():
     # m1: 6 employees, 2 citizens. m1 total (8) − m1 employees (6) would give the 2 citizens.
-    counts = _counts(
-        [("m1", "emp", "w1")] * 6
-        + [("m1", "cit", "w1")] * 2
-        + [("m2", "emp", "w1")] * 9
-        + [("m2", "cit", "w1")] * 7
-    )
+    counts = _counts(SMALL_CITIZEN_GROUP)
     shown = released_cells(counts, DIMS, k=5)
     m1_total, m1_emp = ("m1", ALL, ALL), ("m1", "emp", ALL)
     assert not (m1_total in shown and m1_emp in shown)
