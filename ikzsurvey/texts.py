@@ -18,7 +18,6 @@ import sys
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Union
 
 from babel.support import NullTranslations, Translations
 
@@ -126,7 +125,7 @@ class LocalizedText(Mapping[str, str]):
         return any(v.strip() for v in self._texts.values())
 
 
-Text = Union[str, PluginText, LocalizedText]
+Text = str | PluginText | LocalizedText
 
 
 def localize(text: Text | None, locale: str | None = None) -> str:

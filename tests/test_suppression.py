@@ -18,7 +18,7 @@ def _counts(respondents):
 
 
 def _member(respondent, cell) -> bool:
-    return all(c is ALL or c == v for c, v in zip(cell, respondent))
+    return all(c is ALL or c == v for c, v in zip(cell, respondent, strict=True))
 
 
 # m1: 6 employees and 2 citizens; m2: 9 and 7.
