@@ -30,7 +30,7 @@ from .models import (
 )
 from .passwords import generate_password, hash_password
 from .questions import FreeText, Likert, MultipleChoice, Number, Question, SingleChoice, Value
-from .submission import AnswerValues, Segment, store_response
+from .submission import Segment, answer_values, store_response
 from .surveys import pinned_question_sets, registry
 from .tokens import hash_token, new_token
 
@@ -173,6 +173,7 @@ def _simulate(survey: Survey, responses: int, rng: random.Random) -> None:
     counts = [0] * len(segments)
     for index in rng.choices(range(len(segments)), weights=weights, k=responses):
         counts[index] += 1
+    reg = registry()
     sets_by_audience = {a.key: pinned_question_sets(survey, a.key) for a in survey.audiences}
     for (wave, municipality, audience), count in zip(segments, counts, strict=True):
         readiness = AUDIENCES.get(audience.key, (0, 0.4))[1]
@@ -183,7 +184,7 @@ def _simulate(survey: Survey, responses: int, rng: random.Random) -> None:
         segment = Segment(survey.id, wave.id, municipality.id, audience.id)
         for invitation_id in invitation_ids[:count]:
             answers = [
-                AnswerValues(qs.id, qs.version, q.id, tuple(values))
+                answer_values(qs, q, values, reg)
                 for qs in sets_by_audience[audience.key]
                 for q in qs.questions
                 if (values := simulated_values(q, mood, rng))

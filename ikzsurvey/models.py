@@ -13,6 +13,7 @@ import secrets
 from typing import Any
 
 from sqlalchemy import (
+    false,
     JSON,
     Boolean,
     Column,
@@ -199,6 +200,11 @@ class Wave(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")
     opened_on: Mapped[dt.date] = mapped_column(Date, default=today)
     closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: Council viewers see a wave's results only once its organizer publishes them (after
+    #: closing it): running results shown early would bias the answers still to come.
+    published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: A public summary (aggregates only, no free text) of a closed, published wave.
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     survey: Mapped[Survey] = relationship(back_populates="waves")
 
@@ -275,6 +281,43 @@ class Answer(Base):
     response: Mapped[Response] = relationship(back_populates="answers")
 
 
+COMMENT_STATUSES = ("pending", "released", "redacted", "withheld")
+
+
+class Comment(Base):
+    """A free-text answer, kept apart from the response it came with.
+
+    It carries its segment and question only — no response id — so nobody, not even an
+    organizer reviewing it, can put it beside the same respondent's other answers. It is
+    shown to viewers only once an organizer released it (as written, or ``redacted``:
+    names replaced) and only for groups of at least max(k, 10).
+    """
+
+    __tablename__ = "comment"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id", ondelete="CASCADE"))
+    question_set_id: Mapped[str] = mapped_column(String(64))
+    question_set_version: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    #: The text as released when ``status`` is ``redacted``.
+    redacted_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    @property
+    def shown_text(self) -> str | None:
+        if self.status == "released":
+            return self.text
+        if self.status == "redacted":
+            return self.redacted_text
+        return None
+
+
 class SubmissionReceipt(Base):
     """A spent one-time key of an open-link journey, so a double submit stores one response.
 
@@ -301,5 +344,25 @@ class User(Base):
     cooperation_id: Mapped[int] = mapped_column(
         ForeignKey("cooperation.id", ondelete="CASCADE"), index=True
     )
+
+    cooperation: Mapped[Cooperation] = relationship()
+
+
+API_ROLES = ("viewer", "admin")
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API of one cooperation. Only its hash is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(10), default="viewer")
+    cooperation_id: Mapped[int] = mapped_column(
+        ForeignKey("cooperation.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_on: Mapped[dt.date] = mapped_column(Date, default=today)
 
     cooperation: Mapped[Cooperation] = relationship()

@@ -27,6 +27,7 @@ from .questions import (
     SingleChoice,
     Value,
 )
+from .scoring import mean_score
 from .texts import LocalizedText, PluginText, Text, caller_module
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "Value",
     "_",
     "config",
+    "mean_score",
 ]
 
 

@@ -1,7 +1,8 @@
 """Storing a response: the one place where answers enter the database.
 
 The response, its answers and the invitation's ``used`` flag (or an open-link journey's
-spent key) are written in one transaction. Nothing records which invitation was used, or
+spent key) are written in one transaction. Free-text answers become comments without a
+link to the response (see :class:`~ikzsurvey.models.Comment`). Nothing records which invitation was used, or
 when: the response carries its segment and the date only.
 """
 
@@ -15,7 +16,16 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .db import write_transaction
-from .models import Answer, Invitation, Response, SubmissionReceipt, Survey, Wave, random_id
+from .models import (
+    Answer,
+    Comment,
+    Invitation,
+    Response,
+    SubmissionReceipt,
+    Survey,
+    Wave,
+    random_id,
+)
 from .questions import Value
 
 
@@ -47,6 +57,19 @@ class AnswerValues:
     question_set_version: int
     question_id: str
     values: tuple[Value, ...]
+    #: Free text: stored as a :class:`~ikzsurvey.models.Comment`, apart from the response.
+    detached: bool = False
+
+
+def answer_values(question_set, question, values, registry) -> AnswerValues:
+    """The values of one answered question, detached when its kind aggregates as free text."""
+    return AnswerValues(
+        question_set.id,
+        question_set.version,
+        question.id,
+        tuple(values),
+        detached=registry.kind_of(question).aggregation == "text",
+    )
 
 
 def store_response(
@@ -68,6 +91,25 @@ def store_response(
     if (invitation_id is None) == (receipt_key is None):
         raise ValueError("give exactly one of invitation_id and receipt_key")
     response_id = random_id()
+    answers = list(answers)
+    comments = [
+        {
+            "id": random_id(),
+            "survey_id": segment.survey_id,
+            "wave_id": segment.wave_id,
+            "municipality_id": segment.municipality_id,
+            "audience_id": segment.audience_id,
+            "question_set_id": a.question_set_id,
+            "question_set_version": a.question_set_version,
+            "question_id": a.question_id,
+            "text": v.text,
+            "status": "pending",
+        }
+        for a in answers
+        if a.detached
+        for v in a.values
+        if v.text
+    ]
     rows = [
         {
             "response_id": response_id,
@@ -79,6 +121,7 @@ def store_response(
             "value_text": v.text,
         }
         for a in answers
+        if not a.detached
         for seq, v in enumerate(a.values)
     ]
     with write_transaction() as session:
@@ -123,4 +166,6 @@ def store_response(
         )
         if rows:
             session.execute(insert(Answer), rows)
+        if comments:
+            session.execute(insert(Comment), comments)
     return response_id

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from ikzsurvey.db import db
 from ikzsurvey.models import (
+    Comment,
     Answer,
     Audience,
     Cooperation,
@@ -88,6 +89,7 @@ def counts() -> dict[str, int]:
     return {
         "responses": scalar(select(func.count()).select_from(Response)),
         "answers": scalar(select(func.count()).select_from(Answer)),
+        "comments": scalar(select(func.count()).select_from(Comment)),
         "used": scalar(select(func.count()).select_from(Invitation).where(Invitation.used)),
         "receipts": scalar(select(func.count()).select_from(SubmissionReceipt)),
     }

@@ -16,7 +16,8 @@ from ikzsurvey.submission import AnswerValues, Segment, store_response
 from .factories import make_survey
 
 DISTRIBUTION = [("sample", "trust"), ("sample", "owner"), ("sample", "goals"), ("sample", "years")]
-RESPONDENT = [("sample", "goals"), ("sample", "remarks")]
+RESPONDENT = [("sample", "goals")]
+TEXT = [("sample", "remarks")]
 
 
 def _store(survey, municipality, audience, trust, owner, goals=(), remarks=None, wave=None):
@@ -28,7 +29,9 @@ def _store(survey, municipality, audience, trust, owner, goals=(), remarks=None,
     if goals:
         answers.append(AnswerValues("sample", 1, "goals", tuple(Value(text=g) for g in goals)))
     if remarks:
-        answers.append(AnswerValues("sample", 1, "remarks", (Value(text=remarks),)))
+        answers.append(
+            AnswerValues("sample", 1, "remarks", (Value(text=remarks),), detached=True)
+        )
     wave = wave or survey.waves[0]
     store_response(Segment(survey.id, wave.id, municipality.id, audience.id), answers,
                    receipt_key=secrets.token_hex(16))
@@ -54,7 +57,10 @@ def test_counts_per_value_and_per_level(app):
         _store(survey, first, council, "dk", "town")
         _store(survey, second, citizens, 2, "town", goals=("sun", "wind"), remarks="Na ja",
                wave=survey.waves[1])
-        counts = count_survey(survey.id, DISTRIBUTION, RESPONDENT)
+        counts = count_survey(survey.id, DISTRIBUTION, RESPONDENT, TEXT)
+        first_wave_only = count_survey(
+            survey.id, DISTRIBUTION, RESPONDENT, TEXT, wave_ids=[survey.waves[0].id]
+        )
         m1, m2 = first.id, second.id
         cit, cou = citizens.id, council.id
         w1, w2 = survey.waves[0].id, survey.waves[1].id
@@ -74,9 +80,18 @@ def test_counts_per_value_and_per_level(app):
 
     remarks = counts.questions[("sample", "remarks")]
     assert remarks.n[(ALL, ALL, ALL)] == 2 and not remarks.values  # free text is not counted
+    assert remarks.n[(m2, ALL, w2)] == 1 and remarks.n[(m2, ALL, w1)] == 0
 
     assert counts.responses[(ALL, ALL, ALL)] == 4
     assert counts.responses[(m1, cou, w1)] == 1
+
+    # Counting only some waves (a viewer's published ones) leaves the others out of every
+    # total, so no "all waves" figure contains an unpublished wave.
+    assert first_wave_only.responses[(ALL, ALL, ALL)] == 3
+    assert first_wave_only.responses[(m2, ALL, ALL)] == 0
+    only_trust = first_wave_only.questions[("sample", "trust")]
+    assert only_trust.values[(ALL, ALL, ALL)] == {4.0: 1, 5.0: 1, "dont_know": 1}
+    assert first_wave_only.questions[("sample", "remarks")].n[(ALL, ALL, ALL)] == 1
 
 
 def test_the_number_of_queries_does_not_grow_with_responses(app):
@@ -96,9 +111,9 @@ def test_the_number_of_queries_does_not_grow_with_responses(app):
 
             event.listen(db.engine, "before_cursor_execute", count)
             try:
-                count_survey(survey_id, DISTRIBUTION, RESPONDENT)
+                count_survey(survey_id, DISTRIBUTION, RESPONDENT, TEXT)
             finally:
                 event.remove(db.engine, "before_cursor_execute", count)
             return len(statements)
 
-    assert queries_for(3) == queries_for(40) == 4
+    assert queries_for(3) == queries_for(40) == 5

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 import ikzsurvey.plugins
 from ikzsurvey.db import db
-from ikzsurvey.models import Answer, Invitation, Response
+from ikzsurvey.models import Answer, Comment, Invitation, Response
 
 from .factories import counts, invite, make_survey
 from .respondent import Respondent
@@ -247,9 +247,13 @@ def test_a_citizen_completes_the_contract_example_survey(energy_app):
     assert done.headers["Location"].endswith("/survey/thanks")
 
     with energy_app.app_context():
-        assert counts() == {"responses": 1, "answers": 7, "used": 1, "receipts": 0}
+        assert counts() == {"responses": 1, "answers": 6, "comments": 1, "used": 1, "receipts": 0}
         assert db.session.scalar(select(Invitation.used)) is True
         stored = _stored_answers()
+        comment = db.session.execute(
+            select(Comment.question_set_id, Comment.question_id, Comment.text, Comment.status)
+        ).one()
+        comment = tuple(comment)
     assert stored == {
         ("energy-acceptance", 1, "wind-nearby", 0): (4, None),
         ("energy-acceptance", 1, "trust-utility", 0): (None, "dont_know"),
@@ -257,8 +261,9 @@ def test_a_citizen_completes_the_contract_example_survey(energy_app):
         ("energy-acceptance", 1, "concerns", 0): (None, "noise"),
         ("energy-acceptance", 1, "concerns", 1): (None, "cost"),
         ("energy-acceptance", 1, "years", 0): (23, None),
-        ("energy-acceptance", 1, "remarks", 0): (None, "Bitte mit Bürgerbeteiligung."),
     }
+    # The free text is kept apart from the response, awaiting an organizer's review.
+    assert comment == ("energy-acceptance", "remarks", "Bitte mit Bürgerbeteiligung.", "pending")
 
 
 def test_optional_questions_of_the_contract_example_may_stay_empty(energy_app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ikzsurvey.db import db
-from ikzsurvey.models import Answer, Response
+from ikzsurvey.models import Answer, Comment, Response
 
 from .factories import counts, invite, make_survey, open_link
 from .respondent import VALID_PAGE_ONE, VALID_PAGE_TWO, Respondent
@@ -34,19 +34,27 @@ def test_invitation_journey_stores_one_anonymous_response(app, client):
     assert client.get("/survey/thanks").status_code == 200
 
     with app.app_context():
-        assert counts() == {"responses": 1, "answers": 6, "used": 1, "receipts": 0}
+        assert counts() == {"responses": 1, "answers": 5, "comments": 1, "used": 1, "receipts": 0}
         response = db.session.scalar(select(Response))
         stored = {
             (a.question_id, a.seq): (a.value_num, a.value_text)
             for a in db.session.scalars(select(Answer))
         }
+        comment = db.session.scalar(select(Comment))
+        assert (comment.question_id, comment.text, comment.status) == (
+            "remarks", "Gute Idee.", "pending"
+        )
+        # Same segment as the response, but nothing that leads to it.
+        assert (comment.municipality_id, comment.audience_id, comment.wave_id) == (
+            response.municipality_id, response.audience_id, response.wave_id
+        )
+        assert comment.id != response.id and response.id not in comment.text
     assert stored == {
         ("trust", 0): (4, None),
         ("owner", 0): (None, "town"),
         ("goals", 0): (None, "heat"),
         ("goals", 1): (None, "sun"),
         ("years", 0): (30, None),
-        ("remarks", 0): (None, "Gute Idee."),
     }
     assert len(response.id) == 32
 
@@ -57,7 +65,7 @@ def test_open_link_journey_stores_a_response_without_invitation(app, client):
     done = Respondent(client).complete(f"/o/{key}")
     assert done.headers["Location"].endswith("/survey/thanks")
     with app.app_context():
-        assert counts() == {"responses": 1, "answers": 6, "used": 0, "receipts": 1}
+        assert counts() == {"responses": 1, "answers": 5, "comments": 1, "used": 0, "receipts": 1}
 
 
 def test_open_link_can_be_answered_again_in_a_new_session(app):
@@ -89,7 +97,7 @@ def test_submitting_the_last_page_twice_stores_one_response(app, client):
     second = respondent.post(2, VALID_PAGE_TWO)  # back and resubmit / double click
     assert second.status_code == 303 and second.headers["Location"].endswith("/survey/thanks")
     with app.app_context():
-        assert counts() == {"responses": 1, "answers": 6, "used": 1, "receipts": 0}
+        assert counts() == {"responses": 1, "answers": 5, "comments": 1, "used": 1, "receipts": 0}
 
 
 def test_two_tabs_with_the_same_session_store_one_response(app, client):
@@ -213,7 +221,7 @@ def test_a_survey_closed_during_the_journey_stores_nothing(app, client):
         db.session.commit()
     assert respondent.post(2, VALID_PAGE_TWO).status_code == 410
     with app.app_context():
-        assert counts() == {"responses": 0, "answers": 0, "used": 0, "receipts": 0}
+        assert counts() == {"responses": 0, "answers": 0, "comments": 0, "used": 0, "receipts": 0}
 
 
 def test_unknown_or_malformed_links_get_a_clear_404(client):

@@ -37,7 +37,7 @@ def test_an_invitation_is_spent_once(app):
         store_response(_segment(survey), ANSWERS, invitation_id=invitation_id)
         with pytest.raises(AlreadySubmitted):
             store_response(_segment(survey), ANSWERS, invitation_id=invitation_id)
-        assert counts() == {"responses": 1, "answers": 1, "used": 1, "receipts": 0}
+        assert counts() == {"responses": 1, "answers": 1, "comments": 0, "used": 1, "receipts": 0}
 
 
 def test_a_receipt_key_is_spent_once(app):
@@ -46,7 +46,7 @@ def test_a_receipt_key_is_spent_once(app):
         store_response(_segment(survey), ANSWERS, receipt_key="k" * 32)
         with pytest.raises(AlreadySubmitted):
             store_response(_segment(survey), ANSWERS, receipt_key="k" * 32)
-        assert counts() == {"responses": 1, "answers": 1, "used": 0, "receipts": 1}
+        assert counts() == {"responses": 1, "answers": 1, "comments": 0, "used": 0, "receipts": 1}
 
 
 def test_a_failed_answer_insert_rolls_back_the_invitation_flag(app):
@@ -57,7 +57,7 @@ def test_a_failed_answer_insert_rolls_back_the_invitation_flag(app):
         duplicate = ANSWERS + ANSWERS  # the same primary key twice: the insert fails
         with pytest.raises(IntegrityError):
             store_response(_segment(survey), duplicate, invitation_id=invitation_id)
-        assert counts() == {"responses": 0, "answers": 0, "used": 0, "receipts": 0}
+        assert counts() == {"responses": 0, "answers": 0, "comments": 0, "used": 0, "receipts": 0}
 
 
 def test_closed_wave_refuses_storage(app):
@@ -111,4 +111,4 @@ def test_concurrent_submissions_all_land_and_a_shared_token_counts_once(app):
     assert not [o for o in outcomes if o.startswith("error")], outcomes
     assert outcomes.count("stored") == 12 + 1  # every open-link key once, the token once
     with app.app_context():
-        assert counts() == {"responses": 13, "answers": 13, "used": 1, "receipts": 12}
+        assert counts() == {"responses": 13, "answers": 13, "comments": 0, "used": 1, "receipts": 12}

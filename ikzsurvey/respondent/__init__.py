@@ -10,7 +10,14 @@ from werkzeug.datastructures import MultiDict
 from ..db import db
 from ..forms import page_form, saved_formdata
 from ..models import Audience, Invitation, Municipality, OpenLink, Survey
-from ..submission import AlreadySubmitted, AnswerValues, Segment, SurveyClosed, store_response
+from ..submission import (
+    AlreadySubmitted,
+    AnswerValues,
+    Segment,
+    SurveyClosed,
+    answer_values,
+    store_response,
+)
 from ..surveys import SurveyUnavailable, pages_for, pinned_question_sets, registry
 from ..tokens import hash_token, well_formed
 from .journey import Journey
@@ -180,7 +187,7 @@ def _submit(ctx):
             values = reg.kind_of(question).to_values(question, field.data)
             if values:
                 qs = page.question_set
-                answers.append(AnswerValues(qs.id, qs.version, question.id, tuple(values)))
+                answers.append(answer_values(qs, question, values, reg))
     segment = Segment(
         survey_id=journey.survey_id,
         wave_id=journey.wave_id,

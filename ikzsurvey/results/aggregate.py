@@ -4,8 +4,11 @@ Two GROUP BY queries per survey, whatever the number of responses:
 
 * the distribution of every question that is not free text, per segment (municipality ×
   audience × wave) and value;
-* the number of respondents per segment for multiple-choice and free-text questions (for
-  every other kind it is the sum of its distribution: one value per respondent).
+* the number of respondents per segment for multiple-choice questions (for every other kind
+  it is the sum of its distribution: one value per respondent);
+* the number of free-text answers (comments) per segment and question;
+
+plus the responses and invitations per segment.
 
 Their rows — at most segments × questions × distinct values — are then summed up to every
 level a viewer can choose (:func:`roll_up`): whole cooperation, per municipality, per
@@ -19,10 +22,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select, true, tuple_
 
 from ..db import db
-from ..models import Answer, Invitation, Response, Wave
+from ..models import Answer, Comment, Invitation, Response, Wave
 from .suppression import ALL, Cell
 
 #: The dimensions of a cell key, in order.
@@ -69,17 +72,26 @@ def count_survey(
     survey_id: int,
     distribution_questions: Iterable[QuestionKey],
     respondent_questions: Iterable[QuestionKey],
+    text_questions: Iterable[QuestionKey] = (),
+    wave_ids: Iterable[int] | None = None,
 ) -> SurveyCounts:
     """Count a survey's answers (see the module docs for the queries).
 
     :param distribution_questions: questions whose values are counted; their ``n`` is the
         sum of their counts unless they are also in ``respondent_questions``.
     :param respondent_questions: questions whose ``n`` is counted as distinct respondents
-        (multiple choice, free text).
+        (multiple choice).
+    :param text_questions: free-text questions, counted from their comments.
+    :param wave_ids: count these waves only (e.g. the published ones); all when ``None``.
     """
     distribution_questions = list(distribution_questions)
     respondent_questions = set(respondent_questions)
     segment = (Response.municipality_id, Response.audience_id, Response.wave_id)
+    waves = None if wave_ids is None else sorted(wave_ids)
+
+    def in_waves(column):
+        return true() if waves is None else column.in_(waves)
+
     questions: dict[QuestionKey, QuestionCounts] = defaultdict(QuestionCounts)
 
     if distribution_questions:
@@ -95,6 +107,7 @@ def count_survey(
             .join(Response, Response.id == Answer.response_id)
             .where(
                 Response.survey_id == survey_id,
+                in_waves(Response.wave_id),
                 tuple_(Answer.question_set_id, Answer.question_id).in_(distribution_questions),
             )
             .group_by(
@@ -125,6 +138,7 @@ def count_survey(
             .join(Response, Response.id == Answer.response_id)
             .where(
                 Response.survey_id == survey_id,
+                in_waves(Response.wave_id),
                 tuple_(Answer.question_set_id, Answer.question_id).in_(
                     sorted(respondent_questions)
                 ),
@@ -136,10 +150,29 @@ def count_survey(
             for cell in generalisations((m, a, w)):
                 counts.n[cell] += count
 
+    text_questions = sorted(text_questions)
+    if text_questions:
+        comment_segment = (Comment.municipality_id, Comment.audience_id, Comment.wave_id)
+        rows = db.session.execute(
+            select(*comment_segment, Comment.question_set_id, Comment.question_id, func.count())
+            .where(
+                Comment.survey_id == survey_id,
+                in_waves(Comment.wave_id),
+                tuple_(Comment.question_set_id, Comment.question_id).in_(text_questions),
+            )
+            .group_by(*comment_segment, Comment.question_set_id, Comment.question_id)
+        )
+        for m, a, w, set_id, question_id, count in rows:
+            counts = questions[(set_id, question_id)]
+            for cell in generalisations((m, a, w)):
+                counts.n[cell] += count
+
     responses = roll_up(
         ((m, a, w), count)
         for m, a, w, count in db.session.execute(
-            select(*segment, func.count()).where(Response.survey_id == survey_id).group_by(*segment)
+            select(*segment, func.count())
+            .where(Response.survey_id == survey_id, in_waves(Response.wave_id))
+            .group_by(*segment)
         )
     )
     invitation_segment = (Invitation.municipality_id, Invitation.audience_id, Invitation.wave_id)
@@ -148,7 +181,7 @@ def count_survey(
     for m, a, w, count, spent in db.session.execute(
         select(*invitation_segment, func.count(), func.count().filter(Invitation.used))
         .join(Wave, Wave.id == Invitation.wave_id)
-        .where(Wave.survey_id == survey_id)
+        .where(Wave.survey_id == survey_id, in_waves(Invitation.wave_id))
         .group_by(*invitation_segment)
     ):
         issued.append(((m, a, w), count))

@@ -1,22 +1,28 @@
 """A survey's results as every viewer sees them: counted, suppressed, summarised.
 
 :func:`survey_results` is the one place that applies the minimum group size; the dashboard,
-the API and the exports all read what it returns.
+the API, the exports and the plugins' scores all read what it returns. Numbers are rounded
+here, once, so every surface shows the same digits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 from ..kinds import DONT_KNOW
-from ..plugins import Registry
-from ..questions import Likert, Question, QuestionSet
+from ..plugins import PluginError, Registry
+from ..questions import Likert, Question, QuestionSet, Score
+from ..texts import Text
 from . import statistics
 from .aggregate import QuestionCounts, count_survey
 from .suppression import ALL, Cell, lattice, released_cells
 
 FREE_TEXT_MINIMUM = 10
+DIGITS = 2  # means, standard deviations, medians, consensus, scores
+SHARE_DIGITS = 3  # top-2 share (shown as a percentage with one decimal)
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,22 @@ class CellResult:
     top2: float | None = None
     consensus: float | None = None
 
+    def as_dict(self) -> dict[str, Any]:
+        """The numbers as plain data (for the API, the exports and plugin scores)."""
+        if self.suppressed:
+            return {"suppressed": True}
+        return {
+            "suppressed": False,
+            "n": self.n,
+            "counts": dict(self.counts) if self.counts is not None else None,
+            "dont_know": self.dont_know,
+            "mean": self.mean,
+            "sd": self.sd,
+            "median": self.median,
+            "top2": self.top2,
+            "consensus": self.consensus,
+        }
+
 
 @dataclass
 class QuestionResult:
@@ -48,11 +70,41 @@ class QuestionResult:
         return (self.question_set.id, self.question.id)
 
 
+@dataclass(frozen=True)
+class CellScore:
+    cell: Cell
+    suppressed: bool
+    value: float | None = None
+    n: int | None = None
+
+
+@dataclass
+class ScoreResult:
+    """One score of a question set (from a plugin's ``ikzsurvey_scores``) in every cell."""
+
+    question_set: QuestionSet
+    id: str
+    label: Text
+    description: Text | None
+    minimum: float | None
+    maximum: float | None
+    cells: dict[Cell, CellScore] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WaveInfo:
+    id: int
+    number: int
+    status: str
+
+
 @dataclass
 class SurveyResults:
     k: int
     dimensions: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+    waves: list[WaveInfo]
     questions: list[QuestionResult]
+    scores: list[ScoreResult]
     responses: dict[Cell, int | None]  # None where suppressed
     invitations: dict[Cell, int]
 
@@ -62,11 +114,28 @@ class SurveyResults:
                 return result
         return None
 
+    def questions_of(self, set_id: str) -> list[QuestionResult]:
+        return [r for r in self.questions if r.question_set.id == set_id]
+
+    def scores_of(self, set_id: str) -> list[ScoreResult]:
+        return [s for s in self.scores if s.question_set.id == set_id]
+
+    def response_rate(self, cell: Cell) -> float | None:
+        """Responses ÷ invitations issued, where both are known (open links have none)."""
+        responses, invited = self.responses.get(cell), self.invitations.get(cell, 0)
+        if responses is None or not invited:
+            return None
+        return round(responses / invited, SHARE_DIGITS)
+
 
 def _value_key(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _round(value: float | None, digits: int = DIGITS) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 def summarise(
@@ -78,7 +147,7 @@ def summarise(
     n = counts.n.get(cell, 0)
     values = counts.values.get(cell, {})
     numeric = {v: c for v, c in values.items() if isinstance(v, float)}
-    result = {
+    result: dict[str, Any] = {
         "n": n,
         "counts": {_value_key(v): c for v, c in sorted(values.items(), key=_order)}
         if aggregation != "text"
@@ -87,14 +156,14 @@ def summarise(
     }
     if aggregation in ("ordinal", "numeric") and numeric:
         result.update(
-            mean=statistics.mean(numeric),
-            sd=statistics.standard_deviation(numeric),
-            median=statistics.median(numeric),
+            mean=_round(statistics.mean(numeric)),
+            sd=_round(statistics.standard_deviation(numeric)),
+            median=_round(statistics.median(numeric)),
         )
     if isinstance(question, Likert) and numeric:
         result.update(
-            top2=statistics.top_box_share(numeric, question.scale),
-            consensus=statistics.consensus(numeric, 1, question.scale),
+            top2=_round(statistics.top_box_share(numeric, question.scale), SHARE_DIGITS),
+            consensus=_round(statistics.consensus(numeric, 1, question.scale)),
         )
     return CellResult(cell=cell, suppressed=False, **result)
 
@@ -105,17 +174,30 @@ def _order(item):
 
 
 def survey_results(
-    survey, registry: Registry, question_sets: Iterable[QuestionSet] | None = None
+    survey,
+    registry: Registry,
+    *,
+    waves: Sequence | None = None,
+    question_sets: Iterable[QuestionSet] | None = None,
+    hook=None,
 ) -> SurveyResults:
-    """Count, suppress and summarise every question of ``survey`` at every level."""
+    """Count, suppress and summarise every question of ``survey`` at every level.
+
+    :param waves: the waves the caller may see (viewers: the published ones); every wave
+        of the survey when ``None``. Other waves are not counted at all, so no total or
+        "all waves" figure contains them.
+    :param hook: the plugin manager's hook relay for scores (the application's when
+        ``None``).
+    """
     from ..surveys import pinned_question_sets
 
     sets = list(question_sets) if question_sets is not None else pinned_question_sets(survey)
+    visible = list(survey.waves if waves is None else waves)
     k = survey.min_group_size
     dimensions = (
         tuple(m.id for m in survey.municipalities),
         tuple(a.id for a in survey.audiences),
-        tuple(w.id for w in survey.waves),
+        tuple(w.id for w in visible),
     )
     kinds = {}
     for qs in sets:
@@ -124,7 +206,9 @@ def survey_results(
     counts = count_survey(
         survey.id,
         distribution_questions=[key for key, agg in kinds.items() if agg != "text"],
-        respondent_questions=[key for key, agg in kinds.items() if agg in ("multiple", "text")],
+        respondent_questions=[key for key, agg in kinds.items() if agg == "multiple"],
+        text_questions=[key for key, agg in kinds.items() if agg == "text"],
+        wave_ids=dimensions[2],
     )
     cells = lattice(dimensions)
     results = []
@@ -143,13 +227,72 @@ def survey_results(
             results.append(result)
     response_n = {cell: counts.responses.get(cell, 0) for cell in cells}
     shown = released_cells(response_n, dimensions, k)
+    if hook is None:
+        from flask import current_app
+
+        hook = current_app.extensions["ikzsurvey.plugins"].hook
     return SurveyResults(
         k=k,
         dimensions=dimensions,
+        waves=[WaveInfo(w.id, w.number, w.status) for w in visible],
         questions=results,
+        scores=_scores(hook, sets, results, cells, k),
         responses={cell: (response_n[cell] if cell in shown else None) for cell in cells},
         invitations={cell: counts.invitations.get(cell, 0) for cell in cells},
     )
+
+
+def released_view(question_results: Iterable[QuestionResult], cell: Cell) -> Mapping[str, Any]:
+    """What a plugin's score sees of one cell: released aggregates keyed by question id,
+    read-only. Suppressed questions appear as ``{"suppressed": True}`` and nothing else."""
+    return MappingProxyType(
+        {
+            r.question.id: MappingProxyType(r.cells[cell].as_dict())
+            for r in question_results
+            if r.aggregation != "text"
+        }
+    )
+
+
+def _scores(hook, sets, results, cells, k) -> list[ScoreResult]:
+    by_set: dict[str, list[QuestionResult]] = {}
+    for result in results:
+        by_set.setdefault(result.question_set.id, []).append(result)
+    scores: list[ScoreResult] = []
+    for qs in sets:
+        found: dict[str, ScoreResult] = {}
+        for cell in cells:
+            view = released_view(by_set.get(qs.id, []), cell)
+            for batch in hook.ikzsurvey_scores(question_set=qs, results=view):
+                for score in batch or ():
+                    if not isinstance(score, Score):
+                        raise PluginError(
+                            f"question set '{qs.id}': ikzsurvey_scores returned {score!r}, "
+                            "not a Score"
+                        )
+                    entry = found.get(score.id)
+                    if entry is None:
+                        entry = found[score.id] = ScoreResult(
+                            qs, score.id, score.label, score.description,
+                            score.minimum, score.maximum,
+                        )
+                    elif cell in entry.cells:
+                        raise PluginError(
+                            f"question set '{qs.id}': two scores have the id '{score.id}'"
+                        )
+                    # A score rests on released aggregates only; it is shown when it could
+                    # be computed and rests on at least k responses.
+                    shown = score.value is not None and score.n >= k
+                    entry.cells[cell] = (
+                        CellScore(cell, False, _round(score.value), score.n)
+                        if shown
+                        else CellScore(cell, True)
+                    )
+        for entry in found.values():
+            for cell in cells:
+                entry.cells.setdefault(cell, CellScore(cell, True))
+        scores.extend(found.values())
+    return scores
 
 
 TOTAL: Cell = (ALL, ALL, ALL)

@@ -10,7 +10,7 @@ where, and whether they shrink over time.
 """
 
 from ikzsurvey import hookimpl
-from ikzsurvey.plugin_api import PHASES, FreeText, Likert, QuestionSet, _
+from ikzsurvey.plugin_api import PHASES, FreeText, Likert, QuestionSet, _, mean_score
 
 #: (facet, statement, help or None, required)
 FEARS = [
@@ -111,3 +111,19 @@ COMPETENCE_FEARS = QuestionSet(
 @hookimpl
 def ikzsurvey_question_sets():
     return [COMPETENCE_FEARS]
+
+
+@hookimpl
+def ikzsurvey_scores(question_set, results):
+    if question_set.id != COMPETENCE_FEARS.id:
+        return None
+    fears = [q.id for q in question_set.questions if q.dimension == "fear"]
+    return [
+        mean_score(
+            "fear-index",
+            _("Fear index"),
+            results,
+            fears,
+            description=_("Mean agreement with the concerns (1 = none, 5 = strong)."),
+        )
+    ]

@@ -9,7 +9,7 @@ which approaches to build on and what to avoid.
 """
 
 from ikzsurvey import hookimpl
-from ikzsurvey.plugin_api import PHASES, FreeText, Likert, QuestionSet, _
+from ikzsurvey.plugin_api import PHASES, FreeText, Likert, QuestionSet, _, mean_score
 
 FORMS_PAGE = _("Existing cooperation")
 EXPERIENCE_PAGE = _("Your experience")
@@ -102,3 +102,19 @@ COOPERATION_REVIEW = QuestionSet(
 @hookimpl
 def ikzsurvey_question_sets():
     return [COOPERATION_REVIEW]
+
+
+@hookimpl
+def ikzsurvey_scores(question_set, results):
+    if question_set.id != COOPERATION_REVIEW.id:
+        return None
+    existing = [q.id for q in question_set.questions if q.dimension == "existing"]
+    return [
+        mean_score(
+            "existing-rating",
+            _("Rating of the existing cooperation"),
+            results,
+            existing,
+            description=_("Mean rating of the existing forms of cooperation (1 to 5)."),
+        )
+    ]

@@ -10,7 +10,7 @@ shown.
 """
 
 from ikzsurvey import hookimpl
-from ikzsurvey.plugin_api import PHASES, FreeText, Likert, QuestionSet, _
+from ikzsurvey.plugin_api import PHASES, FreeText, Likert, QuestionSet, _, mean_score
 
 #: (facet, statement)
 BENEFITS = [
@@ -58,3 +58,19 @@ PERCEIVED_BENEFITS = QuestionSet(
 @hookimpl
 def ikzsurvey_question_sets():
     return [PERCEIVED_BENEFITS]
+
+
+@hookimpl
+def ikzsurvey_scores(question_set, results):
+    if question_set.id != PERCEIVED_BENEFITS.id:
+        return None
+    benefits = [q.id for q in question_set.questions if q.dimension == "benefit"]
+    return [
+        mean_score(
+            "benefit-index",
+            _("Benefit index"),
+            results,
+            benefits,
+            description=_("Mean agreement with the expected benefits (1 = none, 5 = strong)."),
+        )
+    ]

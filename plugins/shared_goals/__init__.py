@@ -18,6 +18,7 @@ from ikzsurvey.plugin_api import (
     QuestionSet,
     SingleChoice,
     _,
+    mean_score,
 )
 
 WHY = _("Why the cooperation matters")
@@ -150,3 +151,29 @@ SHARED_GOALS = QuestionSet(
 @hookimpl
 def ikzsurvey_question_sets():
     return [SHARED_GOALS]
+
+
+@hookimpl
+def ikzsurvey_scores(question_set, results):
+    if question_set.id != SHARED_GOALS.id:
+        return None
+
+    def items(dimension):
+        return [q.id for q in question_set.questions if q.dimension == dimension]
+
+    return [
+        mean_score(
+            "shared-convictions",
+            _("Shared convictions index"),
+            results,
+            items("beliefs"),
+            description=_("Mean agreement with the shared core convictions (1 to 5)."),
+        ),
+        mean_score(
+            "divergence-index",
+            _("Divergence index"),
+            results,
+            items("divergence"),
+            description=_("Mean agreement that goals and interests diverge (1 to 5)."),
+        ),
+    ]

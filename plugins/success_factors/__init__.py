@@ -10,7 +10,7 @@ group where the cooperation falls short on what matters most. Each factor is one
 """
 
 from ikzsurvey import hookimpl
-from ikzsurvey.plugin_api import PHASES, Likert, QuestionSet, _
+from ikzsurvey.plugin_api import PHASES, Likert, QuestionSet, _, mean_score
 
 IMPORTANCE_LABELS = (
     _("Not important at all"),
@@ -216,3 +216,36 @@ SUCCESS_FACTORS = QuestionSet(
 @hookimpl
 def ikzsurvey_question_sets():
     return [SUCCESS_FACTORS]
+
+
+#: One fulfilment index per success factor.
+FACTOR_SCORES = {
+    "support": _("Fulfilment index: support"),
+    "participation": _("Fulfilment index: participation"),
+    "trust": _("Fulfilment index: trust"),
+    "roles": _("Fulfilment index: roles and responsibilities"),
+    "evaluation": _("Fulfilment index: evaluation"),
+}
+
+
+@hookimpl
+def ikzsurvey_scores(question_set, results):
+    if question_set.id != SUCCESS_FACTORS.id:
+        return None
+    scores = []
+    for factor, label in FACTOR_SCORES.items():
+        items = [
+            q.id
+            for q in question_set.questions
+            if q.dimension == factor and q.facet == "performance"
+        ]
+        scores.append(
+            mean_score(
+                f"fulfilment-{factor}",
+                label,
+                results,
+                items,
+                description=_("Mean of how well the factor's points are fulfilled (1 to 5)."),
+            )
+        )
+    return scores
