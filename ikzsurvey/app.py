@@ -121,10 +121,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.extensions["ikzsurvey.plugins"] = pm
         app.extensions["ikzsurvey.registry"] = build_registry(pm)
 
-    from . import cli, errors, health, respondent
+    from . import api, auth, cli, errors, health, respondent
+    from .results import views as results
 
     errors.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(respondent.bp)
+    results.init_app(app)
+    api.init_app(app)
     cli.init_app(app)
     return app

@@ -44,7 +44,7 @@ def plugins_command():
 @click.command("demo")
 @click.option(
     "--responses",
-    default=300,
+    default=600,
     show_default=True,
     type=click.IntRange(0, 100_000),
     help="Simulated responses to store (only when the demo is created).",
@@ -64,8 +64,11 @@ def demo_command(responses: int, seed: int, as_json: bool):
         "created": result.created,
         "open_links": result.open_links,
         "invitation_links": result.invitation_links,
-        "results_url": f"{base}/surveys/{result.survey_id}/results",
+        "results_url": f"{base}/results/{result.survey_id}/",
+        "public_summary_url": f"{base}/public/{result.survey_id}/waves/2/",
+        "login_url": f"{base}/login",
         "admin": {"email": result.admin_email, "password": result.admin_password},
+        "viewer": {"email": result.viewer_email, "password": result.viewer_password},
     }
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False))
@@ -78,15 +81,94 @@ def demo_command(responses: int, seed: int, as_json: bool):
     click.echo("\nor with an open link for one municipality and audience, e.g.:")
     for segment, link in list(result.open_links.items())[:3]:
         click.echo(f"  {segment}: {link}")
-    click.echo(f"\nResults (the results pages are not built yet): {info['results_url']}")
-    click.echo(
-        f"Organizer account (login pages are not built yet): {result.admin_email} / "
-        f"password {result.admin_password}"
-    )
+    click.echo(f"\nResults (sign in first at {info['login_url']}): {info['results_url']}")
+    click.echo(f"  organizer (every wave):  {result.admin_email} / {result.admin_password}")
+    click.echo(f"  council viewer (published waves): {result.viewer_email} / "
+               f"{result.viewer_password}")
+    click.echo(f"Public summary of wave 2 (no sign-in): {info['public_summary_url']}")
+    click.echo("The passwords are new on every run of the demo.")
+
+
+def _cooperation(reference: str | None):
+    """The cooperation named (by id or name) or, when there is only one, that one."""
+    from sqlalchemy import select
+
+    from .db import db
+    from .models import Cooperation
+
+    cooperations = db.session.scalars(select(Cooperation).order_by(Cooperation.id)).all()
+    if reference is None:
+        if len(cooperations) == 1:
+            return cooperations[0]
+        names = ", ".join(f"{c.id} ({c.name})" for c in cooperations) or "none yet"
+        raise click.UsageError(f"say which cooperation with --cooperation: {names}")
+    for cooperation in cooperations:
+        if reference == str(cooperation.id) or reference.casefold() == cooperation.name.casefold():
+            return cooperation
+    raise click.BadParameter(f"no cooperation '{reference}'", param_hint="--cooperation")
+
+
+@click.command("create-user")
+@click.option("--email", required=True, help="The account's e-mail address (its login name).")
+@click.option("--role", type=click.Choice(["admin", "viewer"]), required=True,
+              help="admin: organizer of the cooperation; viewer: reads published results.")
+@click.option("--cooperation", default=None,
+              help="Id or name of the cooperation (may be left out when there is only one).")
+@with_appcontext
+def create_user_command(email: str, role: str, cooperation: str | None):
+    """Create an account, or give an existing one a new password; prints the password once."""
+    from sqlalchemy import func, select
+
+    from .db import write_transaction
+    from .models import User
+    from .passwords import generate_password, hash_password
+
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254 or any(ch.isspace() for ch in email):
+        raise click.BadParameter("not an e-mail address", param_hint="--email")
+    target = _cooperation(cooperation)
+    password = generate_password()
+    with write_transaction() as session:
+        user = session.scalar(select(User).where(func.lower(User.email) == email))
+        if user is not None and user.cooperation_id != target.id:
+            raise click.UsageError(f"{email} belongs to another cooperation")
+        if user is None:
+            user = User(email=email, cooperation_id=target.id)
+            session.add(user)
+        user.role = role
+        user.password_hash = hash_password(password)
+    click.echo(f"Account {email} ({role}) of '{target.name}'. Its password (shown once):")
+    click.echo(password)
+
+
+@click.command("create-token")
+@click.option("--role", type=click.Choice(["admin", "viewer"]), default="viewer",
+              show_default=True, help="What the token may read.")
+@click.option("--cooperation", default=None,
+              help="Id or name of the cooperation (may be left out when there is only one).")
+@click.option("--label", default="", help="A note on who uses the token.")
+@with_appcontext
+def create_token_command(role: str, cooperation: str | None, label: str):
+    """Create a bearer token for the JSON API; prints it as the last line, once."""
+    from .db import write_transaction
+    from .models import ApiToken
+    from .tokens import hash_token, new_token
+
+    target = _cooperation(cooperation)
+    token = new_token()
+    with write_transaction() as session:
+        session.add(
+            ApiToken(token_hash=hash_token(token), role=role, cooperation_id=target.id,
+                     label=label[:200])
+        )
+    click.echo(f"API token ({role}) for '{target.name}'. Send it as 'Authorization: Bearer …'.")
+    click.echo(token)
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, plugins_command, demo_command):
+    for command in (
+        init_db_command, plugins_command, demo_command, create_user_command, create_token_command
+    ):
         app.cli.add_command(command)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import zlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -36,6 +37,7 @@ from .tokens import hash_token, new_token
 
 DEMO_NAME = "Energiewende-Kooperation Oberes Talgebiet (Demo)"
 DEMO_ADMIN = "organizer@demo.ikzsurvey.invalid"
+DEMO_VIEWER = "council@demo.ikzsurvey.invalid"
 #: Municipality → attitude shift (positive: more optimistic about the cooperation).
 MUNICIPALITIES = {
     "Bergheim": 0.6,
@@ -63,13 +65,15 @@ class DemoResult:
     invitation_links: list[str]
     admin_email: str
     admin_password: str
+    viewer_email: str
+    viewer_password: str
 
 
 def find_demo() -> Cooperation | None:
     return db.session.scalar(select(Cooperation).where(Cooperation.name == DEMO_NAME))
 
 
-def run_demo(responses: int = 300, seed: int = 2026, base_url: str = "") -> DemoResult:
+def run_demo(responses: int = 600, seed: int = 2026, base_url: str = "") -> DemoResult:
     """Create the demo once; on later runs keep its data and issue fresh links only."""
     rng = random.Random(seed)  # noqa: S311 - simulated answers, not secrets
     cooperation = find_demo()
@@ -79,17 +83,24 @@ def run_demo(responses: int = 300, seed: int = 2026, base_url: str = "") -> Demo
         survey = cooperation.surveys[0]
         _simulate(survey, responses, rng)
         with write_transaction():
-            survey.waves[0].status = "closed"
-            survey.waves[0].closed_on = survey.waves[0].opened_on + dt.timedelta(days=28)
+            # Both past waves are closed and published to the council viewers; the second
+            # also as a public summary. Respondents answer in the third, running wave.
+            for wave in survey.waves:
+                wave.status = "closed"
+                wave.closed_on = wave.opened_on + dt.timedelta(days=28)
+                wave.published = True
+            survey.waves[-1].public = True
+            survey.waves.append(Wave(number=3, status="open"))
     survey = cooperation.surveys[0]
-    password = generate_password()
     tokens = _fresh_invitations(survey, count=3)
+    passwords = {DEMO_ADMIN: generate_password(), DEMO_VIEWER: generate_password()}
     with write_transaction():
-        admin = db.session.scalar(select(User).where(User.email == DEMO_ADMIN))
-        if admin is None:
-            admin = User(email=DEMO_ADMIN, role="admin", cooperation_id=cooperation.id)
-            db.session.add(admin)
-        admin.password_hash = hash_password(password)
+        for email, role in ((DEMO_ADMIN, "admin"), (DEMO_VIEWER, "viewer")):
+            user = db.session.scalar(select(User).where(User.email == email))
+            if user is None:
+                user = User(email=email, role=role, cooperation_id=cooperation.id)
+                db.session.add(user)
+            user.password_hash = hash_password(passwords[email])
     links = db.session.scalars(
         select(OpenLink).where(OpenLink.survey_id == survey.id).order_by(OpenLink.id)
     )
@@ -103,7 +114,9 @@ def run_demo(responses: int = 300, seed: int = 2026, base_url: str = "") -> Demo
         },
         invitation_links=[f"{base_url}/t/{token}" for token in tokens],
         admin_email=DEMO_ADMIN,
-        admin_password=password,
+        admin_password=passwords[DEMO_ADMIN],
+        viewer_email=DEMO_VIEWER,
+        viewer_password=passwords[DEMO_VIEWER],
     )
 
 
@@ -142,8 +155,8 @@ def _create_structure() -> Cooperation:
             municipalities=list(cooperation.municipalities),
             audiences=list(cooperation.audiences),
             waves=[
-                Wave(number=1, status="open", opened_on=dt.date.today() - dt.timedelta(days=182)),
-                Wave(number=2, status="open"),
+                Wave(number=1, status="open", opened_on=dt.date.today() - dt.timedelta(days=365)),
+                Wave(number=2, status="open", opened_on=dt.date.today() - dt.timedelta(days=90)),
             ],
         )
         survey.question_sets = [
@@ -201,6 +214,11 @@ def simulated_values(question: Question, mood: float, rng: random.Random) -> lis
             return [Value(text=DONT_KNOW)]
         # Fears and divergence are worded so that agreeing is the pessimistic answer.
         lean = -mood if question.dimension in ("fear", "divergence") else mood
+        # Items differ a little from each other (the same way on every run), and success
+        # factors matter to most people whatever they think of the cooperation today.
+        lean += ((zlib.crc32(question.id.encode()) % 9) - 4) / 8
+        if question.facet == "importance":
+            lean = 0.8 + ((zlib.crc32(question.id.encode()) % 7) - 3) / 8
         centre = (question.scale + 1) / 2 + lean * question.scale / 5
         value = round(rng.gauss(centre, question.scale / 5))
         return [Value(number=min(question.scale, max(1, value)))]

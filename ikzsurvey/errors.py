@@ -51,6 +51,12 @@ def handle_http_error(exc: HTTPException):
     return render_error(exc.code or 500)
 
 
+def handle_server_error(exc):
+    if request.path.startswith("/api/"):
+        return {"error": "Internal Server Error", "status": 500}, 500
+    return render_error(500)
+
+
 def handle_csrf_error(exc: CSRFError):
     return render_error(
         400,
@@ -76,5 +82,5 @@ def security_headers(response):
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
-    app.register_error_handler(500, lambda exc: render_error(500))
+    app.register_error_handler(500, handle_server_error)
     app.after_request(security_headers)

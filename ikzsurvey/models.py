@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
@@ -332,7 +333,7 @@ class SubmissionReceipt(Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
 
 
-class User(Base):
+class User(UserMixin, Base):
     """An organizer (``admin``) or ``viewer`` account of one cooperation."""
 
     __tablename__ = "user_account"

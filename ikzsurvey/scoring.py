@@ -25,13 +25,17 @@ def mean_score(
     mean, so a score never rests on part of its items. Its ``n`` is the smallest ``n``
     among the items.
     """
+    def _score(value, n):
+        return Score(id=id, label=label, value=value, n=n, minimum=minimum, maximum=maximum,
+                     description=description)
+
     means, ns = [], []
     for question_id in question_ids:
         item = results.get(question_id)
         if item is None or item.get("suppressed") or item.get("mean") is None:
-            return Score(id, label, None, 0, minimum, maximum, description)
+            return _score(None, 0)
         means.append(item["mean"])
         ns.append(item["n"] - (item.get("dont_know") or 0))
     if not means:
-        return Score(id, label, None, 0, minimum, maximum, description)
-    return Score(id, label, sum(means) / len(means), min(ns), minimum, maximum, description)
+        return _score(None, 0)
+    return _score(sum(means) / len(means), min(ns))

@@ -100,6 +100,18 @@ def test_distribution_chart_distinguishes_series_by_hatch_not_only_colour():
     assert len(patterns) == 2
 
 
+def test_distribution_chart_keeps_the_order_of_options_and_series_top_to_bottom():
+    root = parse(distribution())
+
+    def y(element: ET.Element) -> float:  # SVG y grows downwards
+        return float(element.find(f".//{SVG}text").get("y"))
+
+    labels = {"".join(el.itertext()): float(el.get("y")) for el in root.iter(f"{SVG}text")}
+    assert labels["Sehr gut"] < labels["Gut"] < labels["Schlecht"]
+    assert y(group(root, "value-1-0")) < y(group(root, "value-1-1")) < y(group(root, "value-1-2"))
+    assert y(group(root, "value-0-1")) < y(group(root, "value-1-0"))
+
+
 def test_distribution_chart_legend_only_for_several_series():
     single = texts(parse(distribution_chart(["Ja", "Nein"], [[70.0], [30.0]], ["Gesamt"],
                                             title="Frage")))

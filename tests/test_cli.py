@@ -41,7 +41,9 @@ def test_demo_creates_a_cooperation_survey_waves_and_responses(app, runner):
         pinned = {p.question_set_id for p in survey.question_sets}
         registry = app.extensions["ikzsurvey.registry"]
         assert pinned == {qs.id for qs in registry.latest()}  # every loaded question set
-        assert [w.status for w in survey.waves] == ["closed", "open"]
+        assert [w.status for w in survey.waves] == ["closed", "closed", "open"]
+        assert [w.published for w in survey.waves] == [True, True, False]
+        assert [w.public for w in survey.waves] == [False, True, False]
         assert db.session.scalar(select(func.count()).select_from(Response)) == 40
         used = db.session.scalar(select(func.count()).where(Invitation.used))
         assert used == 40  # each simulated response spent an invitation, like a real one

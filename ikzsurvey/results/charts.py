@@ -1,17 +1,13 @@
 """Results charts of the council dashboard as static, accessible SVG.
 
-Each function returns UTF-8 SVG bytes, drawn with matplotlib's object API (``Figure`` and
-the SVG canvas; never ``pyplot``). The page embeds the SVG with ``<img alt=...>`` next to a
-data table, so the charts carry no interactivity and no script. Labels arrive translated;
-numbers are printed through the caller's ``format_number`` (locale decimal separator).
+Each function returns UTF-8 SVG bytes drawn with matplotlib's object API (``Figure`` and the
+SVG canvas, never ``pyplot``); the page embeds them with ``<img alt=...>`` beside a data table.
+Labels arrive translated; numbers go through the caller's ``format_number``. Okabe–Ito colours,
+always paired with a hatch, marker shape or line style; near-black text on white, >= 10 pt,
+kept as text (``svg.fonttype: none``). Identical input gives identical bytes.
 
-Accessibility: Okabe–Ito colours, and every distinction is also made by hatch, marker shape
-or line style; text is near-black on white (16:1) and at least 10 pt; text stays text
-(``svg.fonttype: none``), which keeps the file small and readable by assistive software.
-
-Output is deterministic: identical input gives identical bytes (fixed hash salt, no date).
-matplotlib's rc parameters are process-global, so rendering holds a lock: ``rc_context``
-alone is not thread-safe in a multi-threaded WSGI server.
+rc parameters are process-global, and ``rc_context`` alone is not thread-safe: a lock
+serialises rendering.
 """
 
 from __future__ import annotations
@@ -36,7 +32,7 @@ __all__ = ["distribution_chart", "ipa_chart", "trend_chart"]
 
 NumberFormat = Callable[[float], str]
 
-TEXT = "#1a1a1a"  # 16:1 against white
+TEXT = "#1a1a1a"  # 17:1 against white
 MUTED = "#595959"  # axes and crosshair, 7:1 against white
 GRID = "#d9d9d9"
 #: Okabe–Ito without its yellow (too light against white); bars get a dark outline anyway.
@@ -54,17 +50,10 @@ _RC = {
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"],
     "font.size": 11,
     "text.parse_math": False,  # a "$" in a label is a dollar sign, not mathtext
-    "text.color": TEXT,
-    "axes.labelcolor": TEXT,
-    "axes.edgecolor": MUTED,
-    "xtick.color": MUTED,
-    "ytick.color": MUTED,
-    "xtick.labelcolor": TEXT,
-    "ytick.labelcolor": TEXT,
-    "figure.facecolor": "white",
-    "axes.facecolor": "white",
-    "legend.frameon": False,
-    "hatch.linewidth": 0.8,
+    "text.color": TEXT, "axes.labelcolor": TEXT, "xtick.labelcolor": TEXT,
+    "ytick.labelcolor": TEXT, "axes.edgecolor": MUTED, "xtick.color": MUTED,
+    "ytick.color": MUTED, "figure.facecolor": "white", "axes.facecolor": "white",
+    "legend.frameon": False, "hatch.linewidth": 0.8,
 }
 _METADATA = {"Date": None, "Creator": None}  # no timestamp, no library version
 _LOCK = threading.Lock()
@@ -103,10 +92,21 @@ def _figure(title: str, width: float, height: float) -> tuple[Figure, Axes]:
     return fig, ax
 
 
+def _legend_columns(labels: Sequence[str]) -> int:
+    """Up to four columns of short labels; long labels get fewer, so none overflows."""
+    longest = max((len(label) for label in labels), default=0)
+    return max(1, min(len(labels), 4, 90 // max(longest + 6, 1)))
+
+
+def _legend_rows(labels: Sequence[str]) -> int:
+    return -(-len(labels) // _legend_columns(labels)) if labels else 0
+
+
 def _legend(ax: Axes, handles: Sequence[Artist], count: int, **kwargs: float) -> None:
-    """A legend in a row above the plot, below the title (inside the constrained layout)."""
+    """A legend in rows above the plot, below the title (inside the constrained layout)."""
+    labels = [handle.get_label() for handle in handles]
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.02), borderaxespad=0,
-              ncols=min(count, 4), **kwargs)
+              ncols=_legend_columns(labels), **kwargs)
 
 
 def _empty(title: str, empty_text: str) -> bytes:
@@ -145,7 +145,8 @@ def distribution_chart(
         lines = max(label.count("\n") + 1 for label in labels)
         slot = max(0.3 * len(series), 0.2 * lines) + 0.25  # inches per option
         legend = len(series) > 1
-        fig, ax = _figure(title, 7.5, 1.4 + len(options) * slot + 0.4 * legend)
+        rows = _legend_rows(list(series)) if legend else 0
+        fig, ax = _figure(title, 7.5, 1.4 + len(options) * slot + 0.35 * rows)
         height = 0.8 / len(series)
         handles = []
         for j, name in enumerate(series):
@@ -161,13 +162,11 @@ def distribution_chart(
                             textcoords="offset points", va="center", fontsize=10,
                             gid=f"value-{i}-{j}")
         ax.set_yticks(range(len(options)), labels)
-        ax.set_ylim(len(options) - 0.5, -0.5)  # first option on top
-        ax.set_xlim(0, max(112.0, max(values) * 1.12))  # room for the value labels
-        ax.set_xticks(range(0, 101, 20))
+        ax.set(ylim=(len(options) - 0.5, -0.5), xticks=range(0, 101, 20), xlabel=x_label,
+               xlim=(0, max(112.0, max(values) * 1.12)))  # first option on top; room for labels
         ax.spines.bottom.set_bounds(0, 100)
         ax.grid(axis="x", color=GRID, linewidth=0.8)
         ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(x_label)
         if legend:
             _legend(ax, handles, len(series))
         return _svg(fig)
@@ -202,8 +201,8 @@ def ipa_chart(
             cross = (fmean(p[1] for p in points), fmean(p[2] for p in points))
         cx, cy = cross
         fig, ax = _figure(title, 7.5, 6.5)
-        ax.set_xlim(low - margin, high + margin)
-        ax.set_ylim(low - margin, high + margin)
+        limits = (low - margin, high + margin)
+        ax.set(xlim=limits, ylim=limits, xlabel=x_label, ylabel=y_label)
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(color=GRID, linewidth=0.8)
@@ -225,8 +224,6 @@ def ipa_chart(
             ax.annotate(label, (performance, importance), xytext=(-7 if leftwards else 7, 4),
                         textcoords="offset points", ha="right" if leftwards else "left",
                         va="bottom", fontsize=10, zorder=4, gid=f"label-{k}")
-        ax.set_xlabel(x_label)
-        ax.set_ylabel(y_label)
         return _svg(fig)
 
 
@@ -254,7 +251,8 @@ def trend_chart(
         if not present:
             return _empty(title, empty_text)
         legend = len(series) > 1
-        fig, ax = _figure(title, max(6.5, 2.5 + 1.3 * len(waves)), 4.5 + 0.4 * legend)
+        rows = _legend_rows([name for name, _ in series]) if legend else 0
+        fig, ax = _figure(title, max(7.5, 2.5 + 1.3 * len(waves)), 4.5 + 0.35 * rows)
         xs = range(len(waves))
         for j, (name, values) in enumerate(series):
             ys = [v if _present(v) else math.nan for v in values]  # NaN breaks the line
@@ -274,18 +272,14 @@ def trend_chart(
                 ax.annotate(format_number(value), (i, value), xytext=offset,
                             textcoords="offset points", ha=ha, va=va, fontsize=10,
                             gid=f"value-{i}-{j}")
-        if y_range is not None:
-            low, high = y_range
-        else:  # at least one unit, so that one-decimal tick labels stay distinct
-            middle, half = (min(present) + max(present)) / 2, max(max(present) - min(present), 1) / 2
-            low, high = middle - half, middle + half
+        low, high = y_range or (min(present), max(present))
+        if y_range is None and high - low < 1:  # keep one-decimal tick labels distinct
+            low, high = (low + high - 1) / 2, (low + high + 1) / 2
         pad = (high - low) * 0.1
-        ax.set_ylim(low - pad, high + pad)
+        ax.set(ylim=(low - pad, high + pad), xlim=(-0.5, len(waves) - 0.5), ylabel=y_label)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v)))
         ax.set_xticks(xs, [_wrap(wave, 14) for wave in waves])
-        ax.set_xlim(-0.5, len(waves) - 0.5)
         ax.grid(axis="y", color=GRID, linewidth=0.8)
-        ax.set_ylabel(y_label)
         if legend:
             _legend(ax, ax.get_lines(), len(series), handlelength=3)
         return _svg(fig)

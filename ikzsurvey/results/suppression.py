@@ -31,6 +31,14 @@ def contains(outer: Cell, inner: Cell) -> bool:
     return outer != inner and all(o is ALL or o == i for o, i in zip(outer, inner, strict=True))
 
 
+def ancestors(cell: Cell) -> list[Cell]:
+    """Every cell that contains ``cell``: some of its fixed dimensions set to ``ALL``."""
+    found: list[Cell] = [()]
+    for value in cell:
+        found = [c + (v,) for c in found for v in ((value, ALL) if value is not ALL else (ALL,))]
+    return [c for c in found if c != cell]
+
+
 def children(parent: Cell, dimension: int, values: Sequence[Hashable]) -> list[Cell]:
     """The parts of ``parent`` along ``dimension`` (empty if it is fixed there)."""
     if parent[dimension] is not ALL:
@@ -73,8 +81,8 @@ def released_cells(
         for inner in by_size:
             if inner not in shown:
                 continue
-            for outer in shown:
-                if contains(outer, inner) and 0 < n[outer] - n[inner] < k:
+            for outer in ancestors(inner):
+                if outer in shown and 0 < n[outer] - n[inner] < k:
                     shown.discard(inner)
                     changed = True
                     break
