@@ -46,9 +46,11 @@ def render_error(status: int, title=None, detail=None):
 
 
 def handle_http_error(exc: HTTPException):
+    # A description given to abort() says what exactly was wrong; werkzeug's default does not.
+    detail = exc.description if exc.description != type(exc).description else None
     if request.path.startswith("/api/") or request.path == "/healthz":
-        return {"error": exc.name, "status": exc.code}, exc.code
-    return render_error(exc.code or 500)
+        return {"error": detail or exc.name, "status": exc.code}, exc.code
+    return render_error(exc.code or 500, detail=detail)
 
 
 def handle_server_error(exc):

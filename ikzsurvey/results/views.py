@@ -94,12 +94,15 @@ def parse_selection(scope: Scope, args) -> Selection:
     """The filters from the query string; unknown values are a 400 with a clear message."""
     survey = scope.survey
 
+    names = {"wave": _("Wave"), "municipality": _("Municipality"), "audience": _("Group")}
+
     def pick(name, options):
         raw = args.get(name, "")
         if raw in ("", "all"):
             return ALL
         if raw not in options:
-            abort(400, description=_("Unknown %(filter)s: %(value)s", filter=name, value=raw))
+            abort(400, description=_("There is no such choice for the filter “%(filter)s”: "
+                                     "%(value)s", filter=names[name], value=raw[:80]))
         return options[raw]
 
     wave = pick("wave", {str(w.number): w.id for w in scope.waves})
