@@ -13,12 +13,15 @@ Who sees what (:class:`Scope`):
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -32,7 +35,8 @@ from sqlalchemy import func, select
 
 from ..auth import is_organizer, role_required
 from ..db import db, write_transaction
-from ..models import COMMENT_STATUSES, Comment, Survey, Wave
+from ..models import COMMENT_STATUSES, Comment, Invitation, Survey, Wave
+from ..models import Response as StoredResponse
 from ..surveys import registry
 from ..texts import localize
 from . import analysis, tables
@@ -86,8 +90,68 @@ def scope_for(survey_id: int, public_wave: int | None) -> Scope:
     return Scope(survey, [w for w in survey.waves if w.published])
 
 
+CACHE_SIZE = 16
+
+
+class ResultsCache:
+    """A few recent results per application (so per database), least recently used out."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple, SurveyResults] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> SurveyResults | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, results: SurveyResults) -> None:
+        with self.lock:
+            self.entries[key] = results
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def _fingerprint(scope: Scope) -> tuple:
+    """Everything results depend on: the survey's k and pins, the waves shown and their
+    state, and how many responses and invitations exist (responses are only ever added,
+    or deleted all at once). One cheap query."""
+    survey = scope.survey
+    responses, invitations = db.session.execute(
+        select(
+            select(func.count()).where(StoredResponse.survey_id == survey.id).scalar_subquery(),
+            select(func.count())
+            .select_from(Invitation)
+            .join(Wave, Wave.id == Invitation.wave_id)
+            .where(Wave.survey_id == survey.id)
+            .scalar_subquery(),
+        )
+    ).one()
+    return (
+        survey.id,
+        survey.min_group_size,
+        tuple((p.question_set_id, p.version) for p in survey.question_sets),
+        tuple((m.id for m in survey.municipalities)),
+        tuple((a.id for a in survey.audiences)),
+        tuple((w.id, w.status) for w in scope.waves),
+        responses,
+        invitations,
+    )
+
+
 def compute(scope: Scope) -> SurveyResults:
-    return survey_results(scope.survey, registry(), waves=scope.waves)
+    """The scope's results; the dashboard and its charts share one computation per state
+    of the data (a small cache per process, keyed by everything the results depend on)."""
+    cache: ResultsCache = current_app.extensions["ikzsurvey.results_cache"]
+    key = _fingerprint(scope)
+    results = cache.get(key)
+    if results is None:
+        results = survey_results(scope.survey, registry(), waves=scope.waves)
+        cache.put(key, results)
+    return results
 
 
 def parse_selection(scope: Scope, args) -> Selection:
@@ -213,9 +277,19 @@ def question(survey_id: int, set_id: str, question_id: str, public_wave: int | N
         result=result,
         selection=selection,
         args=selection_args(scope, selection),
-        trend=analysis.question_trend(results, result, selection),
+        trends=_trends(results, result, selection, _labels(scope)),
         labels=_labels(scope),
     )
+
+
+def _trends(results, result, selection, labels) -> list[tuple[str, list]]:
+    """The mean per wave for the selection and for each municipality: the lines of the
+    trend chart, as rows of its table."""
+    rows = [(_("Selection"), analysis.question_trend(results, result, selection))]
+    for m in results.dimensions[0]:
+        partial = Selection(m, selection.audience, selection.wave)
+        rows.append((labels["municipality"][m], analysis.question_trend(results, result, partial)))
+    return rows
 
 
 def _sets(results: SurveyResults):
@@ -394,14 +468,10 @@ def trend_chart_view(survey_id: int, set_id: str, question_id: str, public_wave:
     result = results.question(set_id, question_id)
     if result is None or result.aggregation not in ("ordinal", "numeric"):
         abort(404)
-    labels = _labels(scope)
-    series = [(_("Selection"), [p.value for p in analysis.question_trend(results, result, selection)])]
-    for m in results.dimensions[0]:
-        partial = Selection(m, selection.audience, selection.wave)
-        series.append(
-            (labels["municipality"][m],
-             [p.value for p in analysis.question_trend(results, result, partial)])
-        )
+    series = [
+        (label, [p.value for p in points])
+        for label, points in _trends(results, result, selection, _labels(scope))
+    ]
     scale = getattr(result.question, "scale", None)
     return _svg(
         trend_chart(
@@ -685,4 +755,5 @@ class _LazyQuadrants:
 
 
 def init_app(app) -> None:
+    app.extensions["ikzsurvey.results_cache"] = ResultsCache()
     app.register_blueprint(bp)
