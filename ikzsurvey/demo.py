@@ -18,6 +18,7 @@ from sqlalchemy import select
 from .db import db, write_transaction
 from .kinds import DONT_KNOW
 from .models import (
+    Comment,
     BUILTIN_AUDIENCES,
     Audience,
     Cooperation,
@@ -53,7 +54,10 @@ FREE_TEXTS = (
     "Ich befürchte, dass kleine Gemeinden weniger Gewicht haben.",
     "Mehr Austausch zwischen den Verwaltungen wäre gut.",
     "Bürgerinnen und Bürger sollten früher beteiligt werden.",
+    "Frau Berger im Rathaus erklärt die Pläne sehr verständlich.",
 )
+#: The organizer's review in the demo: names replaced, everything else released as written.
+DEMO_REDACTIONS = {"Frau Berger": "[…]"}
 
 
 @dataclass
@@ -91,6 +95,7 @@ def run_demo(responses: int = 600, seed: int = 2026, base_url: str = "") -> Demo
                 wave.published = True
             survey.waves[-1].public = True
             survey.waves.append(Wave(number=3, status="open"))
+            _review_comments(survey)
     survey = cooperation.surveys[0]
     tokens = _fresh_invitations(survey, count=3)
     passwords = {DEMO_ADMIN: generate_password(), DEMO_VIEWER: generate_password()}
@@ -203,6 +208,18 @@ def _simulate(survey: Survey, responses: int, rng: random.Random) -> None:
                 if (values := simulated_values(q, mood, rng))
             ]
             store_response(segment, answers, invitation_id=invitation_id, on=wave.opened_on)
+
+
+def _review_comments(survey: Survey) -> None:
+    """Release the simulated free texts as an organizer would, replacing names."""
+    for comment in db.session.scalars(select(Comment).where(Comment.survey_id == survey.id)):
+        redacted = comment.text
+        for name, mark in DEMO_REDACTIONS.items():
+            redacted = redacted.replace(name, mark)
+        if redacted != comment.text:
+            comment.status, comment.redacted_text = "redacted", redacted
+        else:
+            comment.status = "released"
 
 
 def simulated_values(question: Question, mood: float, rng: random.Random) -> list[Value]:

@@ -268,8 +268,19 @@ def question(survey_id: int, set_id: str, question_id: str, public_wave: int | N
         abort(404)
     results = compute(scope)
     result = results.question(set_id, question_id)
-    if result is None or result.aggregation == "text":
+    if result is None or (result.aggregation == "text" and scope.public):
         abort(404)
+    if result.aggregation == "text":
+        return render_template(
+            "results/comments_shown.html",
+            scope=scope,
+            results=results,
+            result=result,
+            selection=selection,
+            args=selection_args(scope, selection),
+            texts=released_comments(scope, results, selection, limit=None).get(result.key),
+            labels=_labels(scope),
+        )
     return render_template(
         "results/question.html",
         scope=scope,
@@ -310,10 +321,22 @@ def _labels(scope: Scope) -> dict:
     }
 
 
-def released_comments(scope: Scope, results: SurveyResults, selection: Selection) -> dict:
+COMMENTS_ON_DASHBOARD = 10
+
+
+@dataclass
+class ShownComments:
+    texts: list[str]
+    total: int  # released comments in the selection
+
+
+def released_comments(
+    scope: Scope, results: SurveyResults, selection: Selection,
+    limit: int | None = COMMENTS_ON_DASHBOARD,
+) -> dict:
     """Released free texts of the selection, per question — only where the free-text
     question's cell is released (at least max(k, 10) answers). Ordered by their random
-    ids: shuffled, and never grouped by respondent."""
+    ids: shuffled, and never grouped by respondent. At most ``limit`` texts each."""
     shown = {}
     for result in results.questions:
         if result.aggregation != "text" or result.cells[selection.cell].suppressed:
@@ -331,8 +354,11 @@ def released_comments(scope: Scope, results: SurveyResults, selection: Selection
             query = query.where(Comment.audience_id == selection.audience)
         if selection.wave is not ALL:
             query = query.where(Comment.wave_id == selection.wave)
-        texts = [c.shown_text for c in db.session.scalars(query.order_by(Comment.id))]
-        shown[result.key] = texts
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        texts = [
+            c.shown_text for c in db.session.scalars(query.order_by(Comment.id).limit(limit))
+        ]
+        shown[result.key] = ShownComments(texts, total)
     return shown
 
 
