@@ -18,9 +18,9 @@ from sqlalchemy import select
 from .db import db, write_transaction
 from .kinds import DONT_KNOW
 from .models import (
-    Comment,
     BUILTIN_AUDIENCES,
     Audience,
+    Comment,
     Cooperation,
     Invitation,
     Municipality,

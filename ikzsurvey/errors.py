@@ -64,7 +64,8 @@ def handle_csrf_error(exc: CSRFError):
         400,
         _l("The form has expired"),
         _l(
-            "For your security, forms are valid only for a while. Please reload the page and send it again."
+            "For your security, forms are valid only for a while. "
+            "Please reload the page and send it again."
         ),
     )
 

@@ -12,8 +12,8 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from flask_login import UserMixin
 from sqlalchemy import (
-    false,
     JSON,
     Boolean,
     Column,
@@ -25,8 +25,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
-from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base

@@ -2,8 +2,8 @@
 
 The response, its answers and the invitation's ``used`` flag (or an open-link journey's
 spent key) are written in one transaction. Free-text answers become comments without a
-link to the response (see :class:`~ikzsurvey.models.Comment`). Nothing records which invitation was used, or
-when: the response carries its segment and the date only.
+link to the response (see :class:`~ikzsurvey.models.Comment`). Nothing records which
+invitation was used, or when: the response carries its segment and the date only.
 """
 
 from __future__ import annotations

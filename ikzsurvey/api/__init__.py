@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from ..auth import role_required
 from ..db import db
+from ..i18n import LOCALES
 from ..models import Survey
 from ..results import tables
 from ..results.service import FREE_TEXT_MINIMUM
 from ..results.views import compute, parse_selection, scope_for
-from ..i18n import LOCALES
 from ..texts import localize
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

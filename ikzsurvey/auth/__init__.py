@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -65,9 +74,10 @@ def load_user(user_id: str) -> User | None:
 def load_token(req) -> TokenPrincipal | None:
     header = req.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not well_formed(token.strip()):
+    token = token.strip()
+    if scheme.lower() != "bearer" or not well_formed(token):
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip())))
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     if row is None:
         return None
     return TokenPrincipal(row.id, row.role, row.cooperation_id)

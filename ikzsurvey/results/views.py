@@ -28,7 +28,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -134,8 +134,8 @@ def _fingerprint(scope: Scope) -> tuple:
         survey.id,
         survey.min_group_size,
         tuple((p.question_set_id, p.version) for p in survey.question_sets),
-        tuple((m.id for m in survey.municipalities)),
-        tuple((a.id for a in survey.audiences)),
+        tuple(m.id for m in survey.municipalities),
+        tuple(a.id for a in survey.audiences),
         tuple((w.id, w.status) for w in scope.waves),
         responses,
         invitations,
@@ -220,6 +220,19 @@ def _pct_filter(value):
 # --- Pages ----------------------------------------------------------------------------
 
 
+def results_route(path: str):
+    """Register a view twice: for signed-in accounts under ``/results/<survey_id>`` and as
+    part of a public summary under ``/public/<survey_id>/waves/<n>``."""
+
+    def decorate(view):
+        bp.add_url_rule(f"/results/<int:survey_id>{path}", view_func=view,
+                        defaults={"public_wave": None})
+        bp.add_url_rule(f"/public/<int:survey_id>/waves/<int:public_wave>{path}", view_func=view)
+        return view
+
+    return decorate
+
+
 @bp.route("/results/")
 @role_required("admin", "viewer")
 def index():
@@ -231,8 +244,7 @@ def index():
     return render_template("results/index.html", surveys=surveys, organizer=is_organizer())
 
 
-@bp.route("/results/<int:survey_id>/", defaults={"public_wave": None})
-@bp.route("/public/<int:survey_id>/waves/<int:public_wave>/")
+@results_route("/")
 def dashboard(survey_id: int, public_wave: int | None):
     scope = scope_for(survey_id, public_wave)
     selection = parse_selection(scope, request.args)
@@ -259,8 +271,7 @@ def dashboard(survey_id: int, public_wave: int | None):
     )
 
 
-@bp.route("/results/<int:survey_id>/questions/<set_id>/<question_id>", defaults={"public_wave": None})
-@bp.route("/public/<int:survey_id>/waves/<int:public_wave>/questions/<set_id>/<question_id>")
+@results_route("/questions/<set_id>/<question_id>")
 def question(survey_id: int, set_id: str, question_id: str, public_wave: int | None):
     scope = scope_for(survey_id, public_wave)
     selection = parse_selection(scope, request.args)
@@ -380,8 +391,7 @@ def _format_number(value: float) -> str:
     return number(value)
 
 
-@bp.route("/results/<int:survey_id>/charts/ipa/<set_id>-<level>.svg", defaults={"public_wave": None})
-@bp.route("/public/<int:survey_id>/waves/<int:public_wave>/charts/ipa/<set_id>-<level>.svg")
+@results_route("/charts/ipa/<set_id>-<level>.svg")
 def ipa_chart(survey_id: int, set_id: str, level: str, public_wave: int | None):
     from .charts import ipa_chart as draw
 
@@ -415,8 +425,7 @@ def ipa_chart(survey_id: int, set_id: str, level: str, public_wave: int | None):
     )
 
 
-@bp.route("/results/<int:survey_id>/charts/scores/<set_id>.svg", defaults={"public_wave": None})
-@bp.route("/public/<int:survey_id>/waves/<int:public_wave>/charts/scores/<set_id>.svg")
+@results_route("/charts/scores/<set_id>.svg")
 def scores_chart(survey_id: int, set_id: str, public_wave: int | None):
     from .charts import trend_chart
 
@@ -447,8 +456,7 @@ def scores_chart(survey_id: int, set_id: str, public_wave: int | None):
     )
 
 
-@bp.route("/results/<int:survey_id>/charts/questions/<set_id>/<question_id>.svg", defaults={"public_wave": None})
-@bp.route("/public/<int:survey_id>/waves/<int:public_wave>/charts/questions/<set_id>/<question_id>.svg")
+@results_route("/charts/questions/<set_id>/<question_id>.svg")
 def question_chart(survey_id: int, set_id: str, question_id: str, public_wave: int | None):
     from .charts import distribution_chart
 
@@ -481,8 +489,7 @@ def question_chart(survey_id: int, set_id: str, question_id: str, public_wave: i
     )
 
 
-@bp.route("/results/<int:survey_id>/charts/trends/<set_id>/<question_id>.svg", defaults={"public_wave": None})
-@bp.route("/public/<int:survey_id>/waves/<int:public_wave>/charts/trends/<set_id>/<question_id>.svg")
+@results_route("/charts/trends/<set_id>/<question_id>.svg")
 def trend_chart_view(survey_id: int, set_id: str, question_id: str, public_wave: int | None):
     from .charts import trend_chart
 
@@ -555,8 +562,7 @@ def _filename(scope: Scope, ext: str) -> str:
     return f"ikzsurvey-{scope.survey.id}-results.{ext}"
 
 
-@bp.route("/results/<int:survey_id>/export.csv", defaults={"public_wave": None})
-@bp.route("/public/<int:survey_id>/waves/<int:public_wave>/export.csv")
+@results_route("/export.csv")
 def export_csv(survey_id: int, public_wave: int | None):
     scope = scope_for(survey_id, public_wave)
     if not scope.waves:
@@ -570,8 +576,7 @@ def export_csv(survey_id: int, public_wave: int | None):
     )
 
 
-@bp.route("/results/<int:survey_id>/export.xlsx", defaults={"public_wave": None})
-@bp.route("/public/<int:survey_id>/waves/<int:public_wave>/export.xlsx")
+@results_route("/export.xlsx")
 def export_xlsx(survey_id: int, public_wave: int | None):
     scope = scope_for(survey_id, public_wave)
     if not scope.waves:
