@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Date, DateTime, Time, inspect, select, text
 
 from ikzsurvey.db import db
-from ikzsurvey.models import Answer, Invitation, Response, SubmissionReceipt
+from ikzsurvey.models import Answer, Comment, Invitation, Response, SubmissionReceipt
 
 from .factories import invite, make_survey
 from .respondent import VALID_PAGE_ONE, Respondent
@@ -18,7 +18,7 @@ def _columns(model):
 
 
 def test_no_column_of_response_or_answer_references_an_invitation():
-    for model in (Response, Answer, SubmissionReceipt):
+    for model in (Response, Answer, SubmissionReceipt, Comment):
         for column in _columns(model):
             assert {fk.column.table.name for fk in column.foreign_keys} <= {
                 "survey", "wave", "municipality", "audience", "response"
@@ -27,10 +27,20 @@ def test_no_column_of_response_or_answer_references_an_invitation():
 
 
 def test_responses_know_the_date_only():
-    for model in (Response, Answer, Invitation, SubmissionReceipt):
+    for model in (Response, Answer, Invitation, SubmissionReceipt, Comment):
         for column in _columns(model):
             assert not isinstance(column.type, (DateTime, Time)), column
     assert isinstance(Response.__table__.c.submitted_on.type, Date)
+
+
+def test_a_free_text_comment_cannot_lead_back_to_its_response():
+    names = {c.name for c in _columns(Comment)}
+    assert names == {
+        "id", "survey_id", "wave_id", "municipality_id", "audience_id", "question_set_id",
+        "question_set_version", "question_id", "text", "status", "redacted_text",
+    }
+    assert not any(fk.column.table.name == "response" for c in _columns(Comment)
+                   for fk in c.foreign_keys)
 
 
 def test_an_invitation_records_only_that_it_was_used():
