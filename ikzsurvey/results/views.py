@@ -71,6 +71,15 @@ def _survey_or_404(survey_id: int) -> Survey:
 
 
 def scope_for(survey_id: int, public_wave: int | None) -> Scope:
+    """Who may see what of the survey (see the module docs).
+
+    A public summary is computed over the published waves — so it releases exactly what
+    the viewers' results release — but shows its own wave only: no trends, no other wave.
+    """
+    if public_wave is None and not current_user.is_authenticated:
+        from ..auth import login_manager
+
+        abort(login_manager.unauthorized())
     survey = _survey_or_404(survey_id)
     if public_wave is not None:
         published = [w for w in survey.waves if w.published]
@@ -79,10 +88,6 @@ def scope_for(survey_id: int, public_wave: int | None) -> Scope:
             abort(404)
         return Scope(survey, published, public_wave=public_wave,
                      url_args={"public_wave": public_wave})
-    if not current_user.is_authenticated:
-        from ..auth import login_manager
-
-        abort(login_manager.unauthorized())
     if current_user.cooperation_id != survey.cooperation_id:
         abort(404)  # another cooperation's survey does not exist for this account
     if current_user.role == "admin":
@@ -299,7 +304,7 @@ def question(survey_id: int, set_id: str, question_id: str, public_wave: int | N
         result=result,
         selection=selection,
         args=selection_args(scope, selection),
-        trends=_trends(results, result, selection, _labels(scope)),
+        trends=[] if scope.public else _trends(results, result, selection, _labels(scope)),
         labels=_labels(scope),
     )
 
@@ -431,7 +436,7 @@ def scores_chart(survey_id: int, set_id: str, public_wave: int | None):
 
     scope = scope_for(survey_id, public_wave)
     selection = parse_selection(scope, request.args)
-    if not scope.waves:
+    if not scope.waves or scope.public:  # a public summary shows one wave: no trends
         abort(404)
     results = compute(scope)
     scores = results.scores_of(set_id)
@@ -495,7 +500,7 @@ def trend_chart_view(survey_id: int, set_id: str, question_id: str, public_wave:
 
     scope = scope_for(survey_id, public_wave)
     selection = parse_selection(scope, request.args)
-    if not scope.waves:
+    if not scope.waves or scope.public:  # a public summary shows one wave: no trends
         abort(404)
     results = compute(scope)
     result = results.question(set_id, question_id)
