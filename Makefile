@@ -23,7 +23,8 @@ run: $(VENV)/.installed compile-catalogs
 	IKZSURVEY_PUBLIC_URL=http://$(HOST):$(PORT) $(BIN)/ikzsurvey demo
 	@echo
 	@echo "Serving at http://$(HOST):$(PORT)/ — press Ctrl+C to stop."
-	$(BIN)/ikzsurvey run --host $(HOST) --port $(PORT)
+	@# Plain HTTP on this machine only: session cookies without the Secure flag.
+	IKZSURVEY_SESSION_COOKIE_SECURE=false $(BIN)/ikzsurvey run --host $(HOST) --port $(PORT)
 
 ## make test: install with the test extras and run the whole suite.
 test: $(VENV)/.installed compile-catalogs

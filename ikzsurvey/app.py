@@ -14,7 +14,7 @@ from flask_migrate import Migrate
 from flask_session import Session
 from flask_wtf.csrf import CSRFProtect
 
-from . import i18n
+from . import i18n, security
 from .db import db, engine_options
 from .plugins import build_registry, make_plugin_manager
 
@@ -37,6 +37,10 @@ def default_config(instance: Path) -> dict:
         "MAX_FORM_MEMORY_SIZE": 128 * 1024,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=24),
         "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": None,  # None: secure unless debugging or testing
+        "RATELIMIT_STORAGE_URL": None,  # e.g. redis://127.0.0.1:6379/0; memory if unset
+        # Staff accounts are signed out after this long without a request.
+        "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "ikzsurvey_session",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
@@ -113,6 +117,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)
+    security.init_app(app)
     i18n.init_app(app)
     init_sessions(app)
 
@@ -121,7 +126,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.extensions["ikzsurvey.plugins"] = pm
         app.extensions["ikzsurvey.registry"] = build_registry(pm)
 
-    from . import api, auth, cli, errors, health, respondent
+    from . import api, auth, cli, errors, health, organizer, respondent
     from .results import views as results
 
     errors.init_app(app)
@@ -130,5 +135,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(respondent.bp)
     results.init_app(app)
     api.init_app(app)
+    organizer.init_app(app)
     cli.init_app(app)
     return app

@@ -137,6 +137,9 @@ def create_user_command(email: str, role: str, cooperation: str | None):
             session.add(user)
         user.role = role
         user.password_hash = hash_password(password)
+    from .audit import audit
+
+    audit(target.id, "user.create", f"{email} ({role})")
     click.echo(f"Account {email} ({role}) of '{target.name}'. Its password (shown once):")
     click.echo(password)
 
@@ -161,13 +164,48 @@ def create_token_command(role: str, cooperation: str | None, label: str):
             ApiToken(token_hash=hash_token(token), role=role, cooperation_id=target.id,
                      label=label[:200])
         )
+    from .audit import audit
+
+    audit(target.id, "token.create", f"{role} {label[:100]}".strip())
     click.echo(f"API token ({role}) for '{target.name}'. Send it as 'Authorization: Bearer …'.")
     click.echo(token)
 
 
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
+@with_appcontext
+def purge_command(dry_run: bool):
+    """Delete the answers and invitations of surveys past their retention date.
+
+    Safe to run from cron (e.g. nightly): it does nothing when nothing is due.
+    """
+    from .audit import audit
+    from .retention import due_for_purge, purge_survey
+
+    due = due_for_purge()
+    if not due:
+        click.echo("Nothing to purge.")
+        return
+    for survey in due:
+        title = survey.title.get("de") or survey.title.get("en") or f"#{survey.id}"
+        if dry_run:
+            click.echo(f"Would purge survey {survey.id} ({title}), kept until "
+                       f"{survey.retain_until.isoformat()}.")
+            continue
+        cooperation_id, retain_until = survey.cooperation_id, survey.retain_until
+        counts = purge_survey(survey.id)
+        audit(cooperation_id, "survey.purge",
+              f"{title}: {counts['responses']} responses, {counts['invitations']} invitations")
+        click.echo(
+            f"Purged survey {survey.id} ({title}, kept until {retain_until.isoformat()}): "
+            + ", ".join(f"{n} {table}" for table, n in counts.items())
+        )
+
+
 def init_app(app: Flask) -> None:
     for command in (
-        init_db_command, plugins_command, demo_command, create_user_command, create_token_command
+        init_db_command, plugins_command, demo_command, create_user_command,
+        create_token_command, purge_command,
     ):
         app.cli.add_command(command)
 

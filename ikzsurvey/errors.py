@@ -16,6 +16,10 @@ ERROR_TEXTS = {
         _l("Your entry is too long"),
         _l("Please go back and shorten your answers."),
     ),
+    429: (
+        _l("Too many requests"),
+        _l("Please wait a minute and try again."),
+    ),
     500: (
         _l("Something went wrong on our side"),
         _l("Your answers so far are kept. Please try again in a few minutes."),

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -45,6 +46,11 @@ def random_id() -> str:
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+def now() -> dt.datetime:
+    """The current time in UTC, without time zone (stored as such on both databases)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 survey_municipalities = Table(
@@ -137,6 +143,8 @@ class Survey(Base):
     welcome: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     privacy: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     controller: Mapped[str] = mapped_column(Text, default="")
+    #: After this day ``ikzsurvey purge`` deletes the survey's responses and invitations.
+    retain_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     created_on: Mapped[dt.date] = mapped_column(Date, default=today)
 
     cooperation: Mapped[Cooperation] = relationship(back_populates="surveys")
@@ -346,6 +354,10 @@ class User(UserMixin, Base):
         ForeignKey("cooperation.id", ondelete="CASCADE"), index=True
     )
 
+    #: Consecutive failed sign-ins, and until when the account is locked after too many.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
     cooperation: Mapped[Cooperation] = relationship()
 
 
@@ -367,3 +379,21 @@ class ApiToken(Base):
     created_on: Mapped[dt.date] = mapped_column(Date, default=today)
 
     cooperation: Mapped[Cooperation] = relationship()
+
+
+class AuditEntry(Base):
+    """Who did what to which object of a cooperation, and when — staff actions only.
+
+    Never holds respondent data: no answer, no token, no address.
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperation_id: Mapped[int] = mapped_column(
+        ForeignKey("cooperation.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    actor: Mapped[str] = mapped_column(String(254))  # e-mail, or "cli", or "token <id>"
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(300), default="")

@@ -22,6 +22,14 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return False
 
 
+def needs_rehash(stored_hash: str) -> bool:
+    """Whether a hash was made with weaker parameters than today's."""
+    try:
+        return hasher.check_needs_rehash(stored_hash)
+    except InvalidHashError:
+        return False
+
+
 def generate_password() -> str:
     """A readable random password: four groups of five characters (about 100 bits)."""
     alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -17,7 +17,7 @@ from ..i18n import LOCALES
 from ..models import Survey
 from ..results import tables
 from ..results.service import FREE_TEXT_MINIMUM
-from ..results.views import compute, parse_selection, scope_for
+from ..results.views import _audit, compute, parse_selection, scope_for
 from ..texts import localize
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -77,6 +77,7 @@ def results(survey_id: int):
         abort(404)
     selection = parse_selection(scope, {"wave": wave_arg})
     computed = compute(scope)
+    _audit(scope, "export.api")
     cells = tables.cells_for(computed, by, selection.wave)
     labels = tables.Labels.of(scope.survey)
     questions: dict[tuple[str, str], dict] = {}

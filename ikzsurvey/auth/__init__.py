@@ -7,6 +7,8 @@ are server-side (see :mod:`ikzsurvey.app`); API clients may instead send
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlsplit
@@ -15,6 +17,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -26,11 +29,13 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..db import db
-from ..models import ApiToken, User
-from ..passwords import hash_password, verify_password
+from ..audit import audit
+from ..db import db, write_transaction
+from ..models import ApiToken, User, now
+from ..passwords import hash_password, needs_rehash, verify_password
+from ..security import LOGIN_LIMIT, limiter
 from ..tokens import hash_token, well_formed
 
 bp = Blueprint("auth", __name__)
@@ -128,23 +133,113 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
+LOCKOUT_AFTER = 5  # failed sign-ins in a row
+LOCKOUT_FOR = dt.timedelta(minutes=15)
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login():
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is not None and verify_password(user.password_hash, form.password.data):
+        user = authenticate(email, form.password.data)
+        if user is not None:
             session.clear()
             current_app.session_interface.regenerate(session)  # a new session id
             login_user(user)
+            session["seen"] = time.time()
             return redirect(safe_next(request.args.get("next")) or url_for("results.index"))
-        if user is None:
-            verify_password(_DUMMY_HASH, form.password.data)
         failed = True
     status = 401 if failed else (422 if form.errors else 200)
-    return render_template("auth/login.html", form=form, failed=failed), status
+    return render_template("auth/login.html", form=form, failed=failed,
+                           lockout_minutes=int(LOCKOUT_FOR.total_seconds() // 60)), status
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account if the password is right and the account not locked; else ``None``.
+
+    After ``LOCKOUT_AFTER`` failures in a row the account is locked for ``LOCKOUT_FOR``;
+    the answer looks the same whether the address is unknown, the password wrong or the
+    account locked, so nobody learns which addresses have accounts.
+    """
+    with write_transaction() as tx:
+        user = tx.scalar(select(User).where(func.lower(User.email) == email))
+        if user is None:
+            verify_password(_DUMMY_HASH, password)  # the same time as for a real account
+            return None
+        moment = now()
+        if user.locked_until is not None and user.locked_until > moment:
+            verify_password(_DUMMY_HASH, password)
+            return None
+        if verify_password(user.password_hash, password):
+            user.failed_logins, user.locked_until = 0, None
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(password)
+            return user
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= LOCKOUT_AFTER:
+            user.failed_logins, user.locked_until = 0, moment + LOCKOUT_FOR
+        return None
+
+
+@bp.before_app_request
+def sign_out_when_idle():
+    """A staff session ends after ``STAFF_IDLE_TIMEOUT`` without a request."""
+    if not current_user.is_authenticated or current_user.get_id() is None:
+        return None
+    timeout = current_app.config["STAFF_IDLE_TIMEOUT"].total_seconds()
+    seen = session.get("seen")
+    if seen is None or time.time() - seen > timeout:
+        logout_user()
+        session.clear()
+        flash(_l("You were signed out after a while without activity. Please sign in again."),
+              "error")
+        return login_manager.unauthorized()
+    session["seen"] = time.time()
+    return None
+
+
+MIN_PASSWORD_LENGTH = 12
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(),
+            Length(min=MIN_PASSWORD_LENGTH, max=200,
+                   message=_l("Please use between 12 and 200 characters.")),
+        ],
+    )
+    repeat = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two entries differ."))],
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@role_required("admin", "viewer")
+def change_password():
+    if current_user.get_id() is None:  # an API token has no password
+        abort(403)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        with write_transaction() as tx:
+            user = tx.get(User, current_user.id)
+            if not verify_password(user.password_hash, form.current.data):
+                form.current.errors.append(_l("This is not your current password."))
+            else:
+                user.password_hash = hash_password(form.new.data)
+        if not form.current.errors:
+            audit(current_user.cooperation_id, "password.change", current_user.email)
+            flash(_l("Your password is changed."), "success")
+            return redirect(url_for("results.index"))
+    status = 422 if form.errors else 200
+    return render_template("auth/password.html", form=form,
+                           minimum=MIN_PASSWORD_LENGTH), status
 
 
 @bp.route("/logout", methods=["POST"])

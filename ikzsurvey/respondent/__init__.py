@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from ..db import db
 from ..forms import page_form, saved_formdata
 from ..models import Audience, Invitation, Municipality, OpenLink, Survey
+from ..security import LINK_LIMIT, limiter
 from ..submission import (
     AlreadySubmitted,
     AnswerValues,
@@ -39,6 +40,7 @@ def closed(survey=None):
 
 
 @bp.get("/t/<token>")
+@limiter.limit(LINK_LIMIT)
 def invitation(token: str):
     if not well_formed(token):
         return invalid_link()
@@ -62,6 +64,7 @@ def invitation(token: str):
 
 
 @bp.get("/o/<key>")
+@limiter.limit(LINK_LIMIT)
 def open_link(key: str):
     if not well_formed(key):
         return invalid_link()

@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from ..audit import audit
 from ..auth import is_organizer, role_required
 from ..db import db, write_transaction
 from ..models import COMMENT_STATUSES, Comment, Invitation, Survey, Wave
@@ -602,8 +603,13 @@ def export_xlsx(survey_id: int, public_wave: int | None):
 
 
 def _audit(scope: Scope, action: str) -> None:
-    """Exports are recorded once the audit log exists (organizer issue); nothing about
-    respondents is ever part of it."""
+    """Record an export by a signed-in account or token (public downloads are anonymous
+    and not recorded); nothing about respondents is ever part of it."""
+    if scope.public:
+        return
+    args = ", ".join(f"{k}={v}" for k, v in sorted(request.args.items()) if k != "lang")
+    audit(scope.survey.cooperation_id, action,
+          f"{scope.survey.title.get('de', '')}{' (' + args + ')' if args else ''}")
 
 
 @bp.route("/results/<int:survey_id>/raw.csv")
@@ -615,6 +621,7 @@ def raw_export(survey_id: int):
 
     scope = scope_for(survey_id, None)
     table = raw_table(scope.survey, registry())
+    _audit(scope, "export.raw")
     return Response(
         "\ufeff" + tables.to_csv(table),
         mimetype="text/csv",
@@ -662,6 +669,8 @@ def publish(survey_id: int, number: int, action: str):
         "withdraw-public": _("The public summary of wave %(number)d is withdrawn.",
                              number=number),
     }
+    audit(scope.survey.cooperation_id, f"wave.{action}",
+          f"{scope.survey.title.get('de', '')}, wave {number}")
     flash(messages[action], "success")
     return redirect(url_for("results.dashboard", survey_id=survey_id))
 
