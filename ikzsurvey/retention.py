@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from .db import db, write_transaction
 from .models import (
@@ -64,3 +64,24 @@ def purge_survey(survey_id: int) -> dict[str, int]:
             if wave.status == "open":
                 wave.status, wave.closed_on = "closed", dt.date.today()
     return counts
+
+
+def scrub_transaction_ids(wave_ids: list[int]) -> None:
+    """Give the invitations and comments of closed waves new transaction ids.
+
+    On PostgreSQL every row carries the id of the transaction that wrote it (``xmin``); a
+    response, its invitation's ``used`` flag and its free-text comments are written in one
+    transaction, so a database superuser could join them. Rewriting the invitations and
+    comments of a closed wave in one batch gives them all the same, new ``xmin``, which
+    cuts that link. On SQLite there is no such column and this does no harm.
+    """
+    if not wave_ids:
+        return
+    with write_transaction() as session:
+        session.execute(
+            update(Invitation).where(Invitation.wave_id.in_(wave_ids))
+            .values(used=Invitation.used)
+        )
+        session.execute(
+            update(Comment).where(Comment.wave_id.in_(wave_ids)).values(status=Comment.status)
+        )

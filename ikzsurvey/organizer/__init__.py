@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..questions import PHASES
 from ..results.tables import neutralise, to_csv
-from ..retention import delete_survey_data
+from ..retention import delete_survey_data, scrub_transaction_ids
 from ..surveys import registry
 from ..texts import localize
 from ..tokens import hash_token, new_token
@@ -343,6 +343,7 @@ def survey_status(survey_id: int, action: str):
     if action == "open" and not survey.question_sets:
         flash(_("Choose at least one question set first."), "error")
         return redirect(url_for("organizer.survey", survey_id=survey_id))
+    closed = []
     with write_transaction():
         survey = own_survey(survey_id)
         survey.status = "open" if action == "open" else "closed"
@@ -350,7 +351,9 @@ def survey_status(survey_id: int, action: str):
             for wave in survey.waves:
                 if wave.status == "open":
                     wave.status, wave.closed_on = "closed", dt.date.today()
+                    closed.append(wave.id)
         title = survey.title.get("de", "")
+    scrub_transaction_ids(closed)
     audit(current_user.cooperation_id, f"survey.{action}", title)
     flash(_("The survey is open for answers.") if action == "open"
           else _("The survey is closed; no more answers are accepted."), "success")
@@ -374,10 +377,12 @@ def wave_action(survey_id: int, action: str):
         if action == "close":
             wave = survey.current_wave
             wave.status, wave.closed_on = "closed", dt.date.today()
-            number = wave.number
+            number, closed = wave.number, [wave.id]
         else:
+            closed = []
             number = max((w.number for w in survey.waves), default=0) + 1
             session.add(Wave(survey_id=survey.id, number=number, status="open"))
+    scrub_transaction_ids(closed)
     audit(current_user.cooperation_id, f"wave.{action}",
           f"{survey.title.get('de', '')}, wave {number}")
     flash(_("Wave %(number)d is closed.", number=number) if action == "close"
