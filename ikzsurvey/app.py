@@ -41,6 +41,9 @@ def default_config(instance: Path) -> dict:
         "RATELIMIT_STORAGE_URL": None,  # e.g. redis://127.0.0.1:6379/0; memory if unset
         # Staff accounts are signed out after this long without a request.
         "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
+        # Shown on /accessibility: where people report barriers (an e-mail address).
+        "ACCESSIBILITY_CONTACT": None,
+        "ACCESSIBILITY_STATEMENT_DATE": "2026-11-29",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "ikzsurvey_session",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
@@ -126,7 +129,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.extensions["ikzsurvey.plugins"] = pm
         app.extensions["ikzsurvey.registry"] = build_registry(pm)
 
-    from . import api, auth, cli, errors, health, organizer, respondent
+    from . import api, auth, cli, errors, health, organizer, pages, respondent
     from .results import views as results
 
     errors.init_app(app)
@@ -136,5 +139,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     results.init_app(app)
     api.init_app(app)
     organizer.init_app(app)
+    app.register_blueprint(pages.bp)
     cli.init_app(app)
     return app
