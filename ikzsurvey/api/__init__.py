@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..auth import role_required
-from ..db import db
 from ..i18n import LOCALES
-from ..models import Survey
 from ..results import tables
 from ..results.service import FREE_TEXT_MINIMUM
-from ..results.views import _audit, compute, parse_selection, scope_for
+from ..results.views import _audit, compute, own_surveys, parse_selection, scope_for
 from ..texts import localize
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -38,11 +35,7 @@ def _waves(scope_waves):
 @bp.route("/surveys")
 @role_required("admin", "viewer")
 def surveys():
-    rows = db.session.scalars(
-        select(Survey)
-        .where(Survey.cooperation_id == current_user.cooperation_id)
-        .order_by(Survey.id)
-    ).all()
+    rows = own_surveys()
     organizer = current_user.role == "admin"
     return jsonify(
         {

@@ -148,6 +148,27 @@ def _fingerprint(scope: Scope) -> tuple:
     )
 
 
+def load(survey_id: int, public_wave: int | None, *, trend: bool = False):
+    """Scope, filters and results of a request for a page or chart that needs results.
+
+    404 when the caller sees no wave, or — for ``trend`` views — on a public summary, which
+    shows one wave only.
+    """
+    scope = scope_for(survey_id, public_wave)
+    selection = parse_selection(scope, request.args)
+    if not scope.waves or (trend and scope.public):
+        abort(404)
+    return scope, selection, compute(scope)
+
+
+def question_or_404(results: SurveyResults, set_id: str, question_id: str,
+                    aggregations: tuple[str, ...]):
+    result = results.question(set_id, question_id)
+    if result is None or result.aggregation not in aggregations:
+        abort(404)
+    return result
+
+
 def compute(scope: Scope) -> SurveyResults:
     """The scope's results; the dashboard and its charts share one computation per state
     of the data (a small cache per process, keyed by everything the results depend on)."""
@@ -239,15 +260,20 @@ def results_route(path: str):
     return decorate
 
 
-@bp.route("/results/")
-@role_required("admin", "viewer")
-def index():
-    surveys = db.session.scalars(
+def own_surveys() -> list[Survey]:
+    """The surveys of the signed-in account's (or token's) cooperation."""
+    return db.session.scalars(
         select(Survey)
         .where(Survey.cooperation_id == current_user.cooperation_id)
         .order_by(Survey.id)
     ).all()
-    return render_template("results/index.html", surveys=surveys, organizer=is_organizer())
+
+
+@bp.route("/results/")
+@role_required("admin", "viewer")
+def index():
+    return render_template("results/index.html", surveys=own_surveys(),
+                           organizer=is_organizer())
 
 
 @results_route("/")
@@ -279,14 +305,9 @@ def dashboard(survey_id: int, public_wave: int | None):
 
 @results_route("/questions/<set_id>/<question_id>")
 def question(survey_id: int, set_id: str, question_id: str, public_wave: int | None):
-    scope = scope_for(survey_id, public_wave)
-    selection = parse_selection(scope, request.args)
-    if not scope.waves:
-        abort(404)
-    results = compute(scope)
-    result = results.question(set_id, question_id)
-    if result is None or (result.aggregation == "text" and scope.public):
-        abort(404)
+    scope, selection, results = load(survey_id, public_wave)
+    shown = ("ordinal", "numeric", "nominal", "multiple") + (() if scope.public else ("text",))
+    result = question_or_404(results, set_id, question_id, shown)
     if result.aggregation == "text":
         return render_template(
             "results/comments_shown.html",
@@ -401,12 +422,11 @@ def _format_number(value: float) -> str:
 def ipa_chart(survey_id: int, set_id: str, level: str, public_wave: int | None):
     from .charts import ipa_chart as draw
 
-    scope = scope_for(survey_id, public_wave)
-    selection = parse_selection(scope, request.args)
-    if level not in ("factors", "items") or not scope.waves:
+    if level not in ("factors", "items"):
         abort(404)
+    _scope, selection, results = load(survey_id, public_wave)
     view = next(
-        (v for v in analysis.importance_performance(compute(scope), selection)
+        (v for v in analysis.importance_performance(results, selection)
          if v.question_set.id == set_id),
         None,
     )
@@ -435,11 +455,7 @@ def ipa_chart(survey_id: int, set_id: str, level: str, public_wave: int | None):
 def scores_chart(survey_id: int, set_id: str, public_wave: int | None):
     from .charts import trend_chart
 
-    scope = scope_for(survey_id, public_wave)
-    selection = parse_selection(scope, request.args)
-    if not scope.waves or scope.public:  # a public summary shows one wave: no trends
-        abort(404)
-    results = compute(scope)
+    _scope, selection, results = load(survey_id, public_wave, trend=True)
     scores = results.scores_of(set_id)
     if not scores:
         abort(404)
@@ -466,14 +482,8 @@ def scores_chart(survey_id: int, set_id: str, public_wave: int | None):
 def question_chart(survey_id: int, set_id: str, question_id: str, public_wave: int | None):
     from .charts import distribution_chart
 
-    scope = scope_for(survey_id, public_wave)
-    selection = parse_selection(scope, request.args)
-    if not scope.waves:
-        abort(404)
-    results = compute(scope)
-    result = results.question(set_id, question_id)
-    if result is None or result.aggregation in ("text", "numeric"):
-        abort(404)
+    scope, selection, results = load(survey_id, public_wave)
+    result = question_or_404(results, set_id, question_id, ("ordinal", "nominal", "multiple"))
     options = option_labels(result)
     labels = _labels(scope)
     groups = [(_("Selection"), result.cells[selection.cell])]
@@ -499,14 +509,8 @@ def question_chart(survey_id: int, set_id: str, question_id: str, public_wave: i
 def trend_chart_view(survey_id: int, set_id: str, question_id: str, public_wave: int | None):
     from .charts import trend_chart
 
-    scope = scope_for(survey_id, public_wave)
-    selection = parse_selection(scope, request.args)
-    if not scope.waves or scope.public:  # a public summary shows one wave: no trends
-        abort(404)
-    results = compute(scope)
-    result = results.question(set_id, question_id)
-    if result is None or result.aggregation not in ("ordinal", "numeric"):
-        abort(404)
+    scope, selection, results = load(survey_id, public_wave, trend=True)
+    result = question_or_404(results, set_id, question_id, ("ordinal", "numeric"))
     series = [
         (label, [p.value for p in points])
         for label, points in _trends(results, result, selection, _labels(scope))
