@@ -27,11 +27,13 @@ from ..models import (
     OpenLink,
     Survey,
     SurveyQuestionSet,
+    User,
     Wave,
 )
 from ..models import (
     Response as StoredResponse,
 )
+from ..passwords import generate_password, hash_password
 from ..questions import PHASES
 from ..results.tables import neutralise, to_csv
 from ..retention import delete_survey_data, scrub_transaction_ids
@@ -39,6 +41,7 @@ from ..surveys import registry
 from ..texts import localize
 from ..tokens import hash_token, new_token
 from .forms import (
+    AccountForm,
     AudienceForm,
     CooperationForm,
     DeleteSurveyForm,
@@ -99,6 +102,9 @@ def index():
         cooperation_form=CooperationForm(obj=coop),
         municipality_form=MunicipalityForm(),
         audience_form=AudienceForm(),
+        account_form=_account_form(),
+        accounts=db.session.scalars(
+            select(User).where(User.cooperation_id == coop.id).order_by(User.email)).all(),
         entries=entries,
     )
 
@@ -180,6 +186,62 @@ def _invalid(form, endpoint: str, **values):
         for error in field.errors:
             flash(f"{field.label.text}: {error}", "error")
     return redirect(url_for(endpoint, **values)), 303
+
+
+# --- Accounts ---------------------------------------------------------------------------
+
+
+def _account_form() -> AccountForm:
+    form = AccountForm()
+    form.role.choices = [("viewer", _("viewer (reads published results)")),
+                         ("admin", _("organizer (runs the cooperation's surveys)"))]
+    return form
+
+
+@bp.route("/accounts", methods=["POST"])
+def create_account():
+    """Create an account (or give one of this cooperation a new password). The generated
+    password is shown once, on the answer to this request."""
+    form = _account_form()
+    if not form.validate():
+        return _invalid(form, "organizer.index")
+    email = form.email.data.strip().lower()
+    password = generate_password()
+    with write_transaction() as session:
+        user = session.scalar(select(User).where(func.lower(User.email) == email))
+        if user is not None and user.cooperation_id != current_user.cooperation_id:
+            user = None
+            taken = True
+        else:
+            taken = False
+            if user is None:
+                user = User(email=email, cooperation_id=current_user.cooperation_id)
+                session.add(user)
+            user.role = form.role.data
+            user.password_hash = hash_password(password)
+            user.failed_logins, user.locked_until = 0, None
+    if taken:
+        flash(_("This e-mail address belongs to an account of another cooperation."), "error")
+        return redirect(url_for("organizer.index")), 303
+    audit(current_user.cooperation_id, "user.create", f"{email} ({form.role.data})")
+    response = render_template("organizer/password.html", email=email, password=password)
+    return response, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/accounts/<int:user_id>/delete", methods=["POST"])
+def delete_account(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None or user.cooperation_id != current_user.cooperation_id:
+        abort(404)
+    if user.id == current_user.id:
+        flash(_("You cannot remove your own account."), "error")
+        return redirect(url_for("organizer.index"))
+    email = user.email
+    with write_transaction() as session:
+        session.delete(session.get(User, user_id))
+    audit(current_user.cooperation_id, "user.delete", email)
+    flash(_("The account %(email)s is removed.", email=email), "success")
+    return redirect(url_for("organizer.index"))
 
 
 # --- Surveys ----------------------------------------------------------------------------
@@ -554,7 +616,8 @@ def audit_label(action: str) -> str:
         "export.raw": _("responses exported (one row each)"),
         "export.api": _("results read through the API"),
         "password.change": _("password changed"),
-        "user.create": _("account created"),
+        "user.create": _("account created or password renewed"),
+        "user.delete": _("account removed"),
         "token.create": _("API token created"),
     }
     return labels.get(action, action)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    EmailField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -19,6 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import MIN_GROUP_SIZE_FLOOR
 
+EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 KEY_SHAPE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 MAX_INVITATIONS = 5000  # per request
 MAX_GROUP_SIZE = 50
@@ -99,6 +101,13 @@ class InvitationForm(FlaskForm):
         ],
         default=10,
     )
+
+
+class AccountForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254),
+                                                         Regexp(EMAIL_SHAPE, message=_l(
+                                                             "Please enter an e-mail address."))])
+    role = SelectField(_l("Role"), validators=[InputRequired()])
 
 
 class DeleteSurveyForm(FlaskForm):
