@@ -111,19 +111,26 @@ def agreement(results: SurveyResults, selection: Selection) -> list[ItemAgreemen
     return items
 
 
+#: Partners or audiences diverge on an item when their means differ by at least this share
+#: of the scale's width — one point on a five-point scale.
+DIVERGENCE_THRESHOLD = 0.25
+
+
 def agree_and_diverge(
     items: list[ItemAgreement], length: int = LIST_LENGTH
 ) -> tuple[list[ItemAgreement], list[ItemAgreement]]:
-    """"Where we agree" (highest consensus, smallest spread first) and "where we diverge"
-    (largest spread between partners or audiences first; lowest consensus breaks ties).
-    An item appears in one list only."""
+    """"Where we diverge": items whose means differ between partners or audiences by at
+    least ``DIVERGENCE_THRESHOLD`` of the scale, largest difference first (lowest consensus
+    breaks ties). "Where we agree": the others, highest consensus first (smallest spread
+    breaks ties). An item appears in one list only."""
+    def diverges(item: ItemAgreement) -> bool:
+        return item.divergence is not None and item.divergence >= DIVERGENCE_THRESHOLD
+
     diverging = sorted(
-        (i for i in items if i.divergence),
-        key=lambda i: (-i.divergence, i.cell.consensus),
+        filter(diverges, items), key=lambda i: (-i.divergence, i.cell.consensus)
     )[:length]
-    taken = {id(i) for i in diverging}
     agreeing = sorted(
-        (i for i in items if id(i) not in taken),
+        (i for i in items if not diverges(i)),
         key=lambda i: (-i.cell.consensus, i.divergence or 0),
     )[:length]
     return agreeing, diverging

@@ -247,11 +247,18 @@ def released_view(question_results: Iterable[QuestionResult], cell: Cell) -> Map
     read-only. Suppressed questions appear as ``{"suppressed": True}`` and nothing else."""
     return MappingProxyType(
         {
-            r.question.id: MappingProxyType(r.cells[cell].as_dict())
+            r.question.id: _read_only(r.cells[cell].as_dict())
             for r in question_results
             if r.aggregation != "text"
         }
     )
+
+
+def _read_only(numbers: dict[str, Any]) -> Mapping[str, Any]:
+    """A cell's numbers that no plugin can change for the next (counts included)."""
+    if numbers.get("counts") is not None:
+        numbers["counts"] = MappingProxyType(dict(numbers["counts"]))
+    return MappingProxyType(numbers)
 
 
 def _scores(hook, sets, results, cells, k) -> list[ScoreResult]:
@@ -264,7 +271,16 @@ def _scores(hook, sets, results, cells, k) -> list[ScoreResult]:
         for cell in cells:
             view = released_view(by_set.get(qs.id, []), cell)
             for batch in hook.ikzsurvey_scores(question_set=qs, results=view):
-                for score in batch or ():
+                if batch is None:
+                    continue
+                if isinstance(batch, (Score, str, bytes, Mapping)) or not isinstance(
+                    batch, Iterable
+                ):
+                    raise PluginError(
+                        f"question set '{qs.id}': ikzsurvey_scores must return an iterable "
+                        f"of Score (or None), not {batch!r}"
+                    )
+                for score in batch:
                     if not isinstance(score, Score):
                         raise PluginError(
                             f"question set '{qs.id}': ikzsurvey_scores returned {score!r}, "
