@@ -108,6 +108,44 @@ def _cooperation(reference: str | None):
     raise click.BadParameter(f"no cooperation '{reference}'", param_hint="--cooperation")
 
 
+@click.command("create-cooperation")
+@click.option("--name", required=True, help="The cooperation's name, e.g. 'Kooperation Talaue'.")
+@click.option("--municipality", "municipalities", multiple=True,
+              help="A partner municipality (repeat the option for each).")
+@with_appcontext
+def create_cooperation_command(name: str, municipalities: tuple[str, ...]):
+    """Create a cooperation with the built-in groups; its organizers do the rest in the
+    browser (create its first organizer with create-user)."""
+    from sqlalchemy import func, select
+
+    from .audit import audit
+    from .db import write_transaction
+    from .models import BUILTIN_AUDIENCES, Audience, Cooperation, Municipality
+
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise click.BadParameter("give a name of 1 to 200 characters", param_hint="--name")
+    names = list(dict.fromkeys(m.strip() for m in municipalities if m.strip()))
+    if any(len(m) > 200 for m in names):
+        raise click.BadParameter("a name is longer than 200 characters",
+                                 param_hint="--municipality")
+    with write_transaction() as session:
+        exists = session.scalar(
+            select(Cooperation).where(func.lower(Cooperation.name) == name.lower()))
+        if exists is not None:
+            raise click.UsageError(f"a cooperation named '{exists.name}' exists already "
+                                   f"(id {exists.id})")
+        cooperation = Cooperation(name=name)
+        cooperation.municipalities = [Municipality(name=m) for m in names]
+        cooperation.audiences = [Audience(key=key, labels={}) for key in BUILTIN_AUDIENCES]
+        session.add(cooperation)
+        session.flush()
+        cooperation_id = cooperation.id
+    audit(cooperation_id, "cooperation.create", name)
+    click.echo(f"Cooperation {cooperation_id}: {name}. Next: ikzsurvey create-user --email … "
+               f"--role admin --cooperation {cooperation_id}")
+
+
 @click.command("create-user")
 @click.option("--email", required=True, help="The account's e-mail address (its login name).")
 @click.option("--role", type=click.Choice(["admin", "viewer"]), required=True,
@@ -204,8 +242,8 @@ def purge_command(dry_run: bool):
 
 def init_app(app: Flask) -> None:
     for command in (
-        init_db_command, plugins_command, demo_command, create_user_command,
-        create_token_command, purge_command,
+        init_db_command, plugins_command, demo_command, create_cooperation_command,
+        create_user_command, create_token_command, purge_command,
     ):
         app.cli.add_command(command)
 

@@ -120,3 +120,21 @@ def test_console_script_reports_a_broken_plugin_without_a_traceback(tmp_path):
     assert result.returncode == 1
     assert "ikzsurvey cannot start" in result.stderr and "bad.toml" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_fresh_installation_starts_with_create_cooperation_and_create_user(app, runner):
+    made = runner.invoke(args=["create-cooperation", "--name", "Kooperation Auenland",
+                               "--municipality", "Auheim", "--municipality", "Feldberg"])
+    assert made.exit_code == 0, made.output
+    again = runner.invoke(args=["create-cooperation", "--name", "kooperation auenland"])
+    assert again.exit_code == 2 and "exists already" in again.output
+    user = runner.invoke(args=["create-user", "--email", "buero@auenland.example",
+                               "--role", "admin"])
+    assert user.exit_code == 0, user.output
+    with app.app_context():
+        from ikzsurvey.models import Cooperation, User
+
+        cooperation = db.session.scalar(select(Cooperation))
+        assert [m.name for m in cooperation.municipalities] == ["Auheim", "Feldberg"]
+        assert [a.key for a in cooperation.audiences] == ["employees", "council", "citizens"]
+        assert db.session.scalar(select(User.cooperation_id)) == cooperation.id

@@ -591,6 +591,7 @@ def survey_status_label(status: str) -> str:
 def audit_label(action: str) -> str:
     """An audit entry's action in words."""
     labels = {
+        "cooperation.create": _("cooperation created"),
         "cooperation.update": _("cooperation changed"),
         "municipality.add": _("municipality added"),
         "municipality.rename": _("municipality renamed"),
