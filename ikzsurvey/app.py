@@ -61,6 +61,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_prefixed_env("IKZSURVEY")
     else:
         app.config.from_mapping(test_config)
+    for key in ("STAFF_IDLE_TIMEOUT", "PERMANENT_SESSION_LIFETIME"):
+        if isinstance(app.config[key], (int, float)):  # seconds, e.g. from the environment
+            app.config[key] = timedelta(seconds=app.config[key])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["DATABASE_URL"])
     if not app.config.get("SECRET_KEY"):

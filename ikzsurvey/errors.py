@@ -52,6 +52,8 @@ def render_error(status: int, title=None, detail=None):
 def handle_http_error(exc: HTTPException):
     # A description given to abort() says what exactly was wrong; werkzeug's default does not.
     detail = exc.description if exc.description != type(exc).description else None
+    if exc.code == 429:  # Flask-Limiter's description is the limit, in English
+        detail = None
     if request.path.startswith("/api/") or request.path == "/healthz":
         return {"error": detail or exc.name, "status": exc.code}, exc.code
     return render_error(exc.code or 500, detail=detail)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, or_, select, update
 
 from .db import db, write_transaction
 from .models import (
@@ -45,10 +45,19 @@ def delete_survey_data(survey_id: int, keep_survey: bool) -> dict[str, int]:
 
 
 def due_for_purge(today: dt.date | None = None) -> list[Survey]:
-    """Surveys whose retention date has passed."""
+    """Surveys whose retention date has passed and that still hold data or accept answers
+    (so a nightly run purges each survey once)."""
     today = today or dt.date.today()
+    holds_data = or_(
+        Survey.status != "closed",
+        exists().where(Response.survey_id == Survey.id),
+        exists().where(Comment.survey_id == Survey.id),
+        exists().where(SubmissionReceipt.survey_id == Survey.id),
+        exists().where(Invitation.wave_id == Wave.id, Wave.survey_id == Survey.id),
+    )
     return list(db.session.scalars(
-        select(Survey).where(Survey.retain_until.is_not(None), Survey.retain_until < today)
+        select(Survey)
+        .where(Survey.retain_until.is_not(None), Survey.retain_until < today, holds_data)
         .order_by(Survey.id)
     ))
 

@@ -147,9 +147,11 @@ def login():
         user = authenticate(email, form.password.data)
         if user is not None:
             session.clear()
-            current_app.session_interface.regenerate(session)  # a new session id
             login_user(user)
             session["seen"] = time.time()
+            # A new session id (Flask-Session renews only a non-empty session): an id
+            # planted before sign-in is worth nothing after it.
+            current_app.session_interface.regenerate(session)
             return redirect(safe_next(request.args.get("next")) or url_for("results.index"))
         failed = True
     status = 401 if failed else (422 if form.errors else 200)
@@ -221,6 +223,7 @@ class PasswordForm(FlaskForm):
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
 @role_required("admin", "viewer")
 def change_password():
     if current_user.get_id() is None:  # an API token has no password
