@@ -10,6 +10,7 @@ from flask import has_request_context
 from flask_login import current_user
 
 from .db import write_transaction
+from .kinds import clean_text
 from .models import AuditEntry
 
 
@@ -26,6 +27,6 @@ def audit(cooperation_id: int, action: str, target: str = "") -> None:
     """Record one action in its own short transaction."""
     with write_transaction() as session:
         session.add(
-            AuditEntry(cooperation_id=cooperation_id, actor=actor(), action=action,
-                       target=target[:300])
+            AuditEntry(cooperation_id=cooperation_id, actor=actor()[:254], action=action,
+                       target=clean_text(target)[:300])
         )

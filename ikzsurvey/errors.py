@@ -88,7 +88,33 @@ def security_headers(response):
     return response
 
 
+RESPONDENT_PATHS = ("/t/", "/o/", "/survey/")
+
+
+def refuse_nul_bytes():
+    """Staff forms, filters and API queries never legitimately contain NUL, which no
+    database stores: refuse such a request with a clear 400 before it reaches a view.
+    (Respondents' answers are cleaned instead, see ``ikzsurvey.kinds.clean_text``.)"""
+    if request.path.startswith(RESPONDENT_PATHS):
+        return None
+    values = [request.path]
+    sources = [request.args, request.form] if request.method == "POST" else [request.args]
+    for source in sources:
+        for key, items in source.lists():
+            values += [key, *items]
+    if any("\x00" in value for value in values):
+        return render_error(
+            400,
+            _l("The request could not be processed"),
+            _l("An entry contains characters that cannot be stored. Please check it."),
+        ) if not request.path.startswith("/api/") else (
+            {"error": "the request contains a NUL character", "status": 400}, 400
+        )
+    return None
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(500, handle_server_error)

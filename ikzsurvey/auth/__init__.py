@@ -112,6 +112,21 @@ def role_required(*roles: str):
     return decorate
 
 
+def organizer_required(view):
+    """Organizers of a cooperation, signed in — never an API token, whatever its role:
+    tokens read results, they do not organize."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.role != "admin" or current_user.get_id() is None:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def is_organizer() -> bool:
     return current_user.is_authenticated and current_user.role == "admin"
 

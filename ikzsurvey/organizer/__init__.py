@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import delete, func, select
 
 from ..audit import audit
-from ..auth import role_required
+from ..auth import organizer_required
 from ..db import db, write_transaction
 from ..i18n import PHASE_LABELS
 from ..models import (
@@ -56,11 +56,9 @@ AUDIT_ENTRIES_SHOWN = 50
 
 
 @bp.before_request
-@role_required("admin")
+@organizer_required
 def organizers_only():
-    """Every page here is for the cooperation's organizers (``admin``) only."""
-    if current_user.get_id() is None:  # API tokens do not organize
-        abort(403)
+    """Every page here is for the cooperation's signed-in organizers only."""
 
 
 def cooperation() -> Cooperation:

@@ -34,7 +34,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..audit import audit
-from ..auth import is_organizer, role_required
+from ..auth import is_organizer, organizer_required, role_required
 from ..db import db, write_transaction
 from ..models import COMMENT_STATUSES, Comment, Invitation, Survey, Wave
 from ..models import Response as StoredResponse
@@ -617,7 +617,7 @@ def _audit(scope: Scope, action: str) -> None:
 
 
 @bp.route("/results/<int:survey_id>/raw.csv")
-@role_required("admin")
+@organizer_required
 def raw_export(survey_id: int):
     """One row per response — segment and answers, no id, no date, no free text — for
     segments of at least k responses only, in random order."""
@@ -646,7 +646,7 @@ def _organizer_scope(survey_id: int) -> Scope:
 
 
 @bp.route("/results/<int:survey_id>/waves/<int:number>/<action>", methods=["POST"])
-@role_required("admin")
+@organizer_required
 def publish(survey_id: int, number: int, action: str):
     scope = _organizer_scope(survey_id)
     wave = next((w for w in scope.waves if w.number == number), None)
@@ -680,7 +680,7 @@ def publish(survey_id: int, number: int, action: str):
 
 
 @bp.route("/results/<int:survey_id>/comments")
-@role_required("admin")
+@organizer_required
 def comments(survey_id: int):
     scope = _organizer_scope(survey_id)
     status = request.args.get("status", "pending")
@@ -727,7 +727,7 @@ def _question_sets(survey):
 
 
 @bp.route("/results/<int:survey_id>/comments/<comment_id>", methods=["POST"])
-@role_required("admin")
+@organizer_required
 def review_comment(survey_id: int, comment_id: str):
     _organizer_scope(survey_id)
     action = request.form.get("action")
