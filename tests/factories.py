@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from ikzsurvey.db import db
 from ikzsurvey.models import (
-    Comment,
     Answer,
     Audience,
+    Comment,
     Cooperation,
     Invitation,
     Municipality,

@@ -21,7 +21,8 @@ def _xmin(table: str, where: str, **params) -> str:
 def test_scrubbing_gives_invitations_and_comments_of_a_wave_new_transaction_ids(app):
     with app.app_context():
         survey = make_survey()
-        wave, municipality, audience = survey.waves[0], survey.municipalities[0], survey.audiences[0]
+        wave, municipality = survey.waves[0], survey.municipalities[0]
+        audience = survey.audiences[0]
         invitation = Invitation(token_hash="h" * 64, wave_id=wave.id,
                                 municipality_id=municipality.id, audience_id=audience.id)
         db.session.add(invitation)
