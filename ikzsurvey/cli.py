@@ -240,10 +240,79 @@ def purge_command(dry_run: bool):
         )
 
 
+@click.command("backup")
+@click.option("--output", default=None, type=click.Path(dir_okay=True, writable=True),
+              help="The file to write, or a folder to put a dated file in "
+                   "(default: instance/backups/).")
+@with_appcontext
+def backup_command(output: str | None):
+    """Copy the SQLite database while the app is serving; for PostgreSQL, print the pg_dump
+    command (and exit with 1: nothing was copied).
+
+    The copy is consistent (one moment of the database), a single file, mode 0600; its path
+    is printed as the last line. Safe to run from cron as the app's user.
+    """
+    from pathlib import Path
+
+    from .backup import BackupError, backup_sqlite, pg_dump_command, sqlite_database, target_path
+    from .db import db
+
+    url = db.engine.url
+    if url.get_backend_name() == "postgresql":
+        click.echo("ikzsurvey backup copies SQLite databases only. For PostgreSQL, pg_dump is "
+                   "the tool (run it as a user that may read the database; the password comes "
+                   "from ~/.pgpass or PGPASSWORD). Nothing was copied. The command:", err=True)
+        click.echo(pg_dump_command(url, output))
+        sys.exit(1)
+    if url.get_backend_name() != "sqlite":
+        click.echo(f"ikzsurvey backup cannot copy a {url.get_backend_name()} database; use that "
+                   "database's own backup tool.", err=True)
+        sys.exit(1)
+    database = sqlite_database(url)
+    if database is None:
+        click.echo("The database is in memory: there is nothing to back up.", err=True)
+        sys.exit(1)
+    target = target_path(output, Path(current_app.instance_path) / "backups")
+    try:
+        written = backup_sqlite(database, target)
+    except BackupError as exc:
+        click.echo(f"Backup failed: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Backup of {database} written ({written.stat().st_size} bytes):")
+    click.echo(str(written))
+
+
+@click.command("serve")
+@click.option("--bind", default=None, metavar="ADDRESS",
+              help="Listen here (default: IKZSURVEY_BIND or 127.0.0.1:8000).")
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Worker processes (default: IKZSURVEY_WORKERS or 2 × cores + 1, at most 8).")
+def serve_command(bind: str | None, workers: int | None):
+    """Serve the app in production: gunicorn with ikzsurvey.gunicorn_conf (no access log).
+
+    Replaces this process with gunicorn, so signals reach gunicorn directly; equivalent to
+    gunicorn -c python:ikzsurvey.gunicorn_conf 'ikzsurvey:create_app()'. Put a reverse proxy
+    with TLS in front of it (docs/deploy.md). `ikzsurvey run` stays the development server.
+    """
+    import os
+
+    argv = [sys.executable, "-m", "gunicorn", "--config", "python:ikzsurvey.gunicorn_conf"]
+    if bind:
+        argv += ["--bind", bind]
+    if workers:
+        argv += ["--workers", str(workers)]
+    argv.append("ikzsurvey:create_app()")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # A fixed program (this interpreter) with arguments from click's checked options.
+    os.execv(sys.executable, argv)  # noqa: S606  # nosec B606
+
+
 def init_app(app: Flask) -> None:
     for command in (
         init_db_command, plugins_command, demo_command, create_cooperation_command,
-        create_user_command, create_token_command, purge_command,
+        create_user_command, create_token_command, purge_command, backup_command,
+        serve_command,
     ):
         app.cli.add_command(command)
 
