@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -113,7 +115,21 @@ def refuse_nul_bytes():
     return None
 
 
+_SECRET_PATH = re.compile(r"^/(t|o)/[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    """A path fit for the error log: invitation tokens and open-link keys left out."""
+    return _SECRET_PATH.sub(lambda m: f"/{m.group(1)}/…", path)
+
+
 def init_app(app: Flask) -> None:
+    def log_exception(exc_info) -> None:
+        # Flask's own message names the full path, which for /t/<token> is the token.
+        app.logger.error("Exception on %s [%s]", loggable_path(request.path), request.method,
+                         exc_info=exc_info)
+
+    app.log_exception = log_exception
     app.before_request(refuse_nul_bytes)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -102,3 +102,20 @@ def test_the_access_log_does_not_record_addresses_and_times(app):
     import logging
 
     assert logging.getLogger("werkzeug").getEffectiveLevel() >= logging.WARNING
+
+
+def test_a_crash_on_an_invitation_link_does_not_log_the_token(app_factory, monkeypatch, caplog):
+    from ikzsurvey import respondent
+
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
+
+    def broken(token):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(respondent, "hash_token", broken)
+    token = "T" * 32
+    with caplog.at_level("ERROR"):
+        response = app.test_client().get(f"/t/{token}")
+    assert response.status_code == 500
+    assert "Exception on /t/…" in caplog.text and "boom" in caplog.text
+    assert token not in caplog.text
