@@ -272,6 +272,7 @@ SAMPLE_QUESTION = {"set_id": "sample", "question_id": "trust"}
 ROUTES: dict[str, Route] = {
     # Everyone
     "/accessibility": Route(PUBLIC),
+    "/easy": Route(PUBLIC),
     "/healthz": Route(PUBLIC),
     "/login": Route(PUBLIC, form=login_form, changes=False, ends_session=True),
     "/logout": Route(PUBLIC, form=lambda w, p: {}, changes=False, ends_session=True),
