@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PLUGIN_CATALOGS := $(wildcard plugins/*/translations)
 
-.PHONY: run test catalogs extract update-catalogs compile-catalogs clean
+.PHONY: run test catalogs extract update-catalogs compile-catalogs clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ run: $(VENV)/.installed compile-catalogs
 ## make test: install with the test extras and run the whole suite.
 test: $(VENV)/.installed compile-catalogs
 	$(BIN)/python -m pytest
+
+## make bench [ARGS=--quick]: the benchmark in bench/ (one JSON object per line; see
+## docs/performance.md). Needs the PostgreSQL at 127.0.0.1:5432 unless ARGS=--database sqlite.
+bench: $(VENV)/.installed compile-catalogs
+	$(BIN)/python -m bench.run $(ARGS)
 
 ## Translations: msgids are English; catalogs in translations/ (core) and in each plugin.
 extract: $(VENV)/.installed
