@@ -1,0 +1,1 @@
+"""ikzsurvey benchmark (`make bench`); see docs/performance.md."""

@@ -1,0 +1,345 @@
+"""ikzsurvey's benchmark: `make bench` (full) or `make bench ARGS=--quick` (CI smoke).
+
+Prints one JSON object per line on stdout (progress goes to stderr), each with ``name``,
+``database``, ``unit``, ``ours``, ``reference``, ``ratio`` (always ours ÷ reference),
+``better`` ("higher"/"lower"), ``target`` (the ratio the line must reach), ``met`` and the
+line's parameters. The lines (see docs/performance.md):
+
+* ``submit``       ours vs. the peer (django-survey-and-report, gunicorn, 2 workers):
+                   responses/s of N complete respondent journeys on C client threads;
+* ``submit-bound`` ours vs. a bare WSGI app (bench/bound_app.py) serving a static copy of
+                   our pages and inserting with plain SQL, under the same gunicorn settings;
+* ``results``      the results API vs. one hand-written GROUP BY, seconds, per size;
+* ``memory``       peak RSS of a gunicorn worker serving the results, vs. the 200 MB budget.
+
+Every database is created afresh: a new SQLite file in the work folder, and the
+PostgreSQL database ``bench`` at 127.0.0.1:5432 (dropped and created; never ``test``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/run.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import seed as seeding  # noqa: E402
+from bench.common import (  # noqa: E402
+    PROJECT,
+    VENV_BIN,
+    Database,
+    Gunicorn,
+    default_workdir,
+    free_port,
+    log,
+    rss_kib,
+    run_json,
+)
+from bench.load import Browser, journey, run_load, warm_up  # noqa: E402
+from bench.peer import Peer  # noqa: E402
+
+MUNICIPALITIES = ("Bergheim", "Tannau", "Wiesenbach", "Kleinmühlen")
+SUBMIT_TARGET_PEER = 5.0
+SUBMIT_TARGET_BOUND = 0.5
+RESULTS_TARGET = 1.5
+MEMORY_BUDGET_MB = 200.0
+OUR_APP = "ikzsurvey:create_app()"
+BOUND_APP = "bench.bound_app:app"
+
+OUT = []
+
+
+def emit(line: dict) -> None:
+    # Other work on the machine shows here: the 1-minute load average when the line was done.
+    line["loadavg_1m"] = round(os.getloadavg()[0], 2)
+    OUT.append(line)
+    print(json.dumps(line, ensure_ascii=False), flush=True)
+
+
+def ratio(ours, reference):
+    if ours is None or not reference:
+        return None
+    return round(ours / reference, 3)
+
+
+def ikzsurvey(db: Database, *args: str) -> str:
+    proc = subprocess.run([str(VENV_BIN / "ikzsurvey"), *args], env=db.env(), cwd=PROJECT,
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"ikzsurvey {' '.join(args)} failed: {proc.stderr[-2000:]}")
+    return proc.stdout
+
+
+def prepare(db: Database) -> dict:
+    """A fresh database with the schema, the cooperation, three surveys and a token."""
+    log(f"{db.kind}: fresh database, init-db, surveys")
+    db.reset()
+    ikzsurvey(db, "init-db")
+    ikzsurvey(db, "create-cooperation", "--name", "Benchmark",
+              *[arg for m in MUNICIPALITIES for arg in ("--municipality", m)])
+    info = run_json([sys.executable, "-m", "bench.app_setup", "Benchmark"], env=db.env())
+    info["token"] = ikzsurvey(db, "create-token", "--role", "admin", "--label",
+                              "bench").strip().splitlines()[-1]
+    return info
+
+
+def count(db: Database, survey_id: int) -> tuple[int, int, int]:
+    """(responses, answers, comments) stored for a survey."""
+    con = db.connect()
+    p = "?" if db.kind == "sqlite" else "%s"
+    try:
+        responses = con.execute(f"SELECT count(*) FROM response WHERE survey_id = {p}",
+                                (survey_id,)).fetchone()[0]
+        answers = con.execute(
+            f"SELECT count(*) FROM answer a JOIN response r ON r.id = a.response_id "
+            f"WHERE r.survey_id = {p}", (survey_id,)).fetchone()[0]
+        comments = con.execute(f"SELECT count(*) FROM comment WHERE survey_id = {p}",
+                               (survey_id,)).fetchone()[0]
+        return responses, answers, comments
+    finally:
+        con.close()
+
+
+def capture_pages(base: str, key: str, dest: Path) -> None:
+    """Static copies of our welcome page, form (with its csrf_token) and thank-you page."""
+    dest.mkdir(parents=True, exist_ok=True)
+    pages = {}
+
+    class Recorder(Browser):
+        def request(self, method, path, body=None):
+            status, loc, text = super().request(method, path, body)
+            if method == "GET" and status == 200:
+                name = ("welcome" if path == "/survey/" else "thanks"
+                        if path.endswith("/thanks") else "page" if "/page/" in path else None)
+                if name and name not in pages:
+                    pages[name] = text
+            return status, loc, text
+
+    import random
+
+    journey(Recorder(base, 60), key, random.Random(1), {})
+    for name in ("welcome", "page", "thanks"):
+        (dest / f"{name}.html").write_text(pages[name], encoding="utf-8")
+
+
+def load_one(base: str, keys: list[str], args, db: Database, survey_id: int) -> dict:
+    warm_up(base, keys, 4)
+    before = count(db, survey_id)
+    result = run_load(base, keys, args.responses, args.concurrency, seed=args.seed)
+    after = count(db, survey_id)
+    result["stored"] = after[0] - before[0]
+    result["answers_stored"] = after[1] - before[1]
+    result["comments_stored"] = after[2] - before[2]
+    return result
+
+
+def submit_phase(db: Database, info: dict, args, peer: dict | None) -> None:
+    workdir = db.workdir
+    ours_survey = info["surveys"]["submit"]
+    keys = [link["key"] for link in ours_survey["links"]]
+    log(f"{db.kind}: submit — ours, {args.responses} responses, {args.concurrency} clients")
+    with Gunicorn(OUR_APP, db.env(**args.app_env), 2, free_port(),
+                  workdir / f"gunicorn-ours-{db.kind}.log",
+                  timeout=120) as server:
+        capture_pages(server.base, keys[0], workdir / f"bound-pages-{db.kind}")
+        ours = load_one(server.base, keys, args, db, ours_survey["id"])
+        errors_log = server.tail() if ours["errors"] else ""
+    log(f"{db.kind}: ours {ours}")
+
+    bound_survey = info["surveys"]["bound"]
+    config = {
+        "kind": db.kind, "dsn": db.dsn, "survey_id": bound_survey["id"],
+        "wave_id": bound_survey["waves"]["2"],
+        "links": {link["key"]: [link["municipality"], link["audience"]]
+                  for link in bound_survey["links"]},
+        "pages": str(workdir / f"bound-pages-{db.kind}"),
+    }
+    config_path = workdir / f"bound-{db.kind}.json"
+    config_path.write_text(json.dumps(config))
+    bound_keys = list(config["links"])
+    log(f"{db.kind}: submit — bound WSGI app")
+    with Gunicorn(BOUND_APP, db.env(BENCH_BOUND_CONFIG=config_path), 2, free_port(),
+                  workdir / f"gunicorn-bound-{db.kind}.log", timeout=120) as server:
+        bound = load_one(server.base, bound_keys, args, db, bound_survey["id"])
+    log(f"{db.kind}: bound {bound}")
+
+    common = {"app_env": args.app_env} if args.app_env else {}
+    common |= {"n": args.responses, "concurrency": args.concurrency, "workers": 2,
+              "p50_ms": ours["p50_ms"], "p99_ms": ours["p99_ms"],
+              "post_p50_ms": ours["post_p50_ms"], "errors": ours["errors"],
+              "submitted": ours["ok"], "stored": ours["stored"],
+              "answers_stored": ours["answers_stored"],
+              "comments_stored": ours["comments_stored"]}
+    if ours["error_samples"]:
+        common["error_samples"] = ours["error_samples"]
+    clean = ours["errors"] == 0 and ours["stored"] == ours["ok"] == args.responses
+    peer_rps = peer.get("responses_per_s") if peer else None
+    r = ratio(ours["responses_per_s"], peer_rps)
+    emit({
+        "name": "submit", "database": db.kind, "unit": "responses/s",
+        "ours": ours["responses_per_s"], "reference": peer_rps, "ratio": r,
+        "better": "higher", "target": SUBMIT_TARGET_PEER,
+        "met": bool(r is not None and r >= SUBMIT_TARGET_PEER and clean),
+        **common,
+        "reference_name": "django-survey-and-report 1.5.0, gunicorn 2 sync workers, SQLite WAL",
+        "reference_p50_ms": peer.get("p50_ms") if peer else None,
+        "reference_p99_ms": peer.get("p99_ms") if peer else None,
+        "reference_errors": peer.get("errors") if peer else None,
+        "reference_stored": peer.get("stored") if peer else None,
+    })
+    r = ratio(ours["responses_per_s"], bound["responses_per_s"])
+    emit({
+        "name": "submit-bound", "database": db.kind, "unit": "responses/s",
+        "ours": ours["responses_per_s"], "reference": bound["responses_per_s"], "ratio": r,
+        "better": "higher", "target": SUBMIT_TARGET_BOUND,
+        "met": bool(r is not None and r >= SUBMIT_TARGET_BOUND and clean),
+        **common,
+        "reference_name": "bench/bound_app.py (static pages, plain SQL), gunicorn 2 sync workers",
+        "reference_p50_ms": bound["p50_ms"], "reference_p99_ms": bound["p99_ms"],
+        "reference_errors": bound["errors"], "reference_stored": bound["stored"],
+    })
+    if errors_log:
+        log(f"{db.kind}: gunicorn log of ours:\n{errors_log}")
+
+
+def results_phase(db: Database, info: dict, args) -> None:
+    survey = info["surveys"]["results"]
+    sizes = sorted(args.sizes)
+    seed_seconds = 0.0
+    for size in sizes:
+        log(f"{db.kind}: seeding to {size} responses")
+        s = seeding.seed(db, survey, size)
+        seed_seconds += s["seconds"]
+        log(f"{db.kind}: seeded +{s['added']} in {s['seconds']} s")
+        log(f"{db.kind}: results at {size}")
+        res = run_json([sys.executable, "-m", "bench.results_bench", "--survey", str(survey["id"]),
+                        "--token", info["token"], "--repeat", str(args.repeat)],
+                       env=db.env(), timeout=7200)
+        r = ratio(res["ours_s"], res["bound_s"])
+        emit({
+            "name": "results", "database": db.kind, "unit": "s",
+            "ours": res["ours_s"], "reference": res["bound_s"], "ratio": r,
+            "better": "lower", "target": RESULTS_TARGET,
+            "met": bool(r is not None and r <= RESULTS_TARGET),
+            "responses": size, "answers": size * 20, "by": "municipality,audience",
+            "repeat": args.repeat, "ours_all_s": res["ours_all_s"],
+            "reference_all_s": res["bound_all_s"], "ours_cached_s": res["ours_cached_s"],
+            "response_bytes": res["response_bytes"], "bound_rows": res["bound_rows"],
+            "seeded_in_s": s["seconds"], "seeded_total_s": round(seed_seconds, 1),
+        })
+        if size == args.memory_size:
+            memory_phase(db, info, size)
+
+
+def memory_phase(db: Database, info: dict, size: int) -> None:
+    """Peak RSS (VmHWM) of the gunicorn workers while they serve the results."""
+    survey = info["surveys"]["results"]
+    log(f"{db.kind}: memory at {size}")
+    url_path = f"/api/v1/surveys/{survey['id']}/results?by=municipality,audience"
+    with Gunicorn(OUR_APP, db.env(), 2, free_port(), db.workdir / f"gunicorn-mem-{db.kind}.log",
+                  timeout=1800) as server:
+        idle = {pid: rss_kib(pid) for pid in server.workers()}
+        times = []
+        # Sequential calls; each worker computes once (its own cache), later ones are hits.
+        for _ in range(4):
+            req = urllib.request.Request(server.base + url_path,
+                                         headers={"Authorization": f"Bearer {info['token']}"})
+            t0 = time.perf_counter()
+            with urllib.request.urlopen(req, timeout=1800) as resp:
+                resp.read()
+                status = resp.status
+            times.append(round(time.perf_counter() - t0, 3))
+            if status != 200:
+                raise RuntimeError(f"results API {status}")
+        peak = {pid: rss_kib(pid) for pid in server.workers()}
+    peak_mb = round(max(v["VmHWM"] for v in peak.values()) / 1024, 1)
+    idle_mb = round(max(v["VmRSS"] for v in idle.values()) / 1024, 1)
+    r = ratio(peak_mb, MEMORY_BUDGET_MB)
+    emit({
+        "name": "memory", "database": db.kind, "unit": "MB",
+        "ours": peak_mb, "reference": MEMORY_BUDGET_MB, "ratio": r,
+        "better": "lower", "target": 1.0, "met": bool(r is not None and r < 1.0),
+        "responses": size, "workers": 2, "measure": "max VmHWM of the workers",
+        "reference_name": "budget: 200 MB per worker",
+        "idle_rss_mb": idle_mb,
+        "workers_peak_mb": sorted(round(v["VmHWM"] / 1024, 1) for v in peak.values()),
+        "http_s": times,
+    })
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true",
+                    help="small sizes for CI smoke use (about two minutes)")
+    ap.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    ap.add_argument("-n", "--responses", type=int, default=None,
+                    help="responses per submit run (default 2000; quick 100)")
+    ap.add_argument("-c", "--concurrency", type=int, default=8)
+    ap.add_argument("--sizes", default=None,
+                    help="stored responses for results, comma-separated "
+                         "(default 10000,100000,1000000; quick 1000,10000)")
+    ap.add_argument("--memory-size", type=int, default=None,
+                    help="size at which worker memory is measured (default: the largest)")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="timed results calls per size (default 3; quick 3)")
+    ap.add_argument("--only", default="submit,results",
+                    help="phases to run: submit, results (comma-separated)")
+    ap.add_argument("--no-peer", action="store_true", help="skip the peer (reference null)")
+    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--app-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="extra environment for our app's server in the submit phase "
+                         "(experiments, e.g. IKZSURVEY_SESSION_REFRESH_EACH_REQUEST=false); "
+                         "shown in the submit lines as app_env")
+    args = ap.parse_args(argv)
+    args.app_env = dict(item.split("=", 1) for item in args.app_env)
+    if args.responses is None:
+        args.responses = 100 if args.quick else 2000
+    if args.sizes is None:
+        args.sizes = "1000,10000" if args.quick else "10000,100000,1000000"
+    args.sizes = [int(s.replace("_", "")) for s in str(args.sizes).split(",") if s.strip()]
+    if args.memory_size is None:
+        args.memory_size = max(args.sizes)
+    if args.repeat is None:
+        args.repeat = 3
+    args.only = {p.strip() for p in args.only.split(",")}
+    args.workdir = args.workdir or default_workdir()
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    start = time.monotonic()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    log(f"work folder {args.workdir}; databases {kinds}; quick={args.quick}")
+    peer_result = None
+    if "submit" in args.only and not args.no_peer:
+        peer = Peer()
+        if not peer.available():
+            log(f"peer harness not found at {peer.scripts}: reference left empty")
+        else:
+            peer_result = peer.run(args.responses, args.concurrency)
+            log(f"peer: {peer_result}")
+    for kind in kinds:
+        db = Database(kind, args.workdir)
+        info = prepare(db)
+        if "submit" in args.only:
+            submit_phase(db, info, args, peer_result)
+        if "results" in args.only:
+            results_phase(db, info, args)
+    (args.workdir / "last-run.jsonl").write_text("".join(json.dumps(x) + "\n" for x in OUT))
+    log(f"done in {time.monotonic() - start:.0f} s; lines also in {args.workdir}/last-run.jsonl")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
