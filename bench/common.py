@@ -36,7 +36,10 @@ LIKERT_IDS = (
 FREE_TEXT_ID = "remarks"
 
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_DATABASE = "bench"
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "bench")
+if not PG_DATABASE.isidentifier() or PG_DATABASE in {"test", "postgres", "root"}:
+    raise SystemExit(f"BENCH_PG_DATABASE={PG_DATABASE!r}: the benchmark drops this database; "
+                     "choose another name")
 
 
 def default_workdir() -> Path:
