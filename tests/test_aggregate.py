@@ -116,4 +116,5 @@ def test_the_number_of_queries_does_not_grow_with_responses(app):
                 event.remove(db.engine, "before_cursor_execute", count)
             return len(statements)
 
-    assert queries_for(3) == queries_for(40) == 5
+    # numbers, texts (options, don't know), respondents, comments, responses, invitations
+    assert queries_for(3) == queries_for(40) == 6

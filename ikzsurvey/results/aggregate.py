@@ -1,9 +1,23 @@
 """Counting answers in the database.
 
-Two GROUP BY queries per survey, whatever the number of responses:
+A few GROUP BY queries per survey, whatever the number of responses:
 
 * the distribution of every question that is not free text, per segment (municipality ×
-  audience × wave) and value;
+  audience × wave) and value, in two groupings:
+
+  - every answer of the asked question sets by its number (``value_num``). The question set
+    is a condition (``question_set_id = :set``, a prefix of the answer's primary key), not a
+    grouping column, when one set is asked for; the question is no condition at all:
+    answers of questions nobody asked for (of a set no longer pinned, or left out by the
+    caller) are dropped in Python, where the rows are read anyway;
+  - the answers without a number (option keys, "don't know") by their text
+    (``value_text``), and only for the questions that the first query found to have such
+    answers. A survey of numbers only (Likert items without "don't know", numbers) is
+    never grouped by text: grouping by a column that is NULL in every row costs sorting
+    time on SQLite and, on PostgreSQL, a group estimate that is off by orders of magnitude
+    (``pg_stats`` knows no distinct count for an all-NULL column), which led the planner
+    to a sort that spilled to disk;
+
 * the number of respondents per segment for multiple-choice questions (for every other kind
   it is the sum of its distribution: one value per respondent);
 * the number of free-text answers (comments) per segment and question;
@@ -84,7 +98,7 @@ def count_survey(
     :param text_questions: free-text questions, counted from their comments.
     :param wave_ids: count these waves only (e.g. the published ones); all when ``None``.
     """
-    distribution_questions = list(distribution_questions)
+    distribution_questions = set(distribution_questions)
     respondent_questions = set(respondent_questions)
     segment = (Response.municipality_id, Response.audience_id, Response.wave_id)
     waves = None if wave_ids is None else sorted(wave_ids)
@@ -94,38 +108,63 @@ def count_survey(
 
     questions: dict[QuestionKey, QuestionCounts] = defaultdict(QuestionCounts)
 
-    if distribution_questions:
+    def add(key: QuestionKey, m, a, w, value, count: int) -> None:
+        counts = questions[key]
+        for cell in generalisations((m, a, w)):
+            counts.values[cell][value] += count
+            if key not in respondent_questions:
+                counts.n[cell] += count
+
+    sets = sorted({set_id for set_id, _ in distribution_questions})
+    if sets:
+        # Every answer of the asked question sets, by number. No filter on the question:
+        # answers of questions nobody asked for (a set's questions the caller left out) are
+        # dropped below, where the rows are read anyway. A single set is a condition on the
+        # answer's primary-key prefix (response_id, question_set_id) and not part of the key.
+        one_set = len(sets) == 1
+        by_set = () if one_set else (Answer.question_set_id,)
+        in_sets = Answer.question_set_id == sets[0] if one_set else Answer.question_set_id.in_(sets)
         rows = db.session.execute(
-            select(
-                *segment,
-                Answer.question_set_id,
-                Answer.question_id,
-                Answer.value_num,
-                Answer.value_text,
-                func.count(),
-            )
+            select(*segment, *by_set, Answer.question_id, Answer.value_num, func.count())
             .join(Response, Response.id == Answer.response_id)
-            .where(
-                Response.survey_id == survey_id,
-                in_waves(Response.wave_id),
-                tuple_(Answer.question_set_id, Answer.question_id).in_(distribution_questions),
-            )
-            .group_by(
-                *segment,
-                Answer.question_set_id,
-                Answer.question_id,
-                Answer.value_num,
-                Answer.value_text,
-            )
+            .where(Response.survey_id == survey_id, in_waves(Response.wave_id), in_sets)
+            .group_by(*segment, *by_set, Answer.question_id, Answer.value_num)
         )
-        for m, a, w, set_id, question_id, number, text, count in rows:
-            key = (set_id, question_id)
-            value = number if number is not None else text
-            counts = questions[key]
-            for cell in generalisations((m, a, w)):
-                counts.values[cell][value] += count
-                if key not in respondent_questions:
-                    counts.n[cell] += count
+        text_valued: set[QuestionKey] = set()
+        for row in rows:
+            if one_set:
+                m, a, w, question_id, number, count = row
+                key = (sets[0], question_id)
+            else:
+                m, a, w, set_id, question_id, number, count = row
+                key = (set_id, question_id)
+            if key not in distribution_questions:
+                continue
+            if number is None:
+                text_valued.add(key)  # counted by their text below
+                continue
+            add(key, m, a, w, number, count)
+
+        # The answers without a number (option keys, "don't know"), by text: only for the
+        # questions that have such answers, so a survey of numbers never groups by text.
+        for set_id in sets:
+            ids = sorted(q for s, q in text_valued if s == set_id)
+            if not ids:
+                continue
+            rows = db.session.execute(
+                select(*segment, Answer.question_id, Answer.value_text, func.count())
+                .join(Response, Response.id == Answer.response_id)
+                .where(
+                    Response.survey_id == survey_id,
+                    in_waves(Response.wave_id),
+                    Answer.question_set_id == set_id,
+                    Answer.question_id.in_(ids),
+                    Answer.value_num.is_(None),
+                )
+                .group_by(*segment, Answer.question_id, Answer.value_text)
+            )
+            for m, a, w, question_id, text, count in rows:
+                add((set_id, question_id), m, a, w, text, count)
 
     if respondent_questions:
         rows = db.session.execute(
