@@ -108,12 +108,20 @@ def count_survey(
 
     questions: dict[QuestionKey, QuestionCounts] = defaultdict(QuestionCounts)
 
+    cells_of: dict[tuple, list[Cell]] = {}  # segment → the cells it counts in
+
     def add(key: QuestionKey, m, a, w, value, count: int) -> None:
+        cells = cells_of.get((m, a, w))
+        if cells is None:
+            cells = cells_of[(m, a, w)] = generalisations((m, a, w))
         counts = questions[key]
-        for cell in generalisations((m, a, w)):
-            counts.values[cell][value] += count
-            if key not in respondent_questions:
-                counts.n[cell] += count
+        values = counts.values
+        for cell in cells:
+            values[cell][value] += count
+        if key not in respondent_questions:
+            n = counts.n
+            for cell in cells:
+                n[cell] += count
 
     sets = sorted({set_id for set_id, _ in distribution_questions})
     if sets:
