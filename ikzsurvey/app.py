@@ -8,13 +8,11 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from cachelib.file import FileSystemCache
 from flask import Flask
 from flask_migrate import Migrate
-from flask_session import Session
 from flask_wtf.csrf import CSRFProtect
 
-from . import i18n, security
+from . import i18n, security, sessions
 from .db import db, engine_options
 from .plugins import build_registry, make_plugin_manager
 
@@ -36,6 +34,9 @@ def default_config(instance: Path) -> dict:
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "MAX_FORM_MEMORY_SIZE": 128 * 1024,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=24),
+        # Written when it changes, not on every request (ikzsurvey/sessions.py); a journey's
+        # 24 hours count from the last page sent.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": None,  # None: secure unless debugging or testing
         "RATELIMIT_STORAGE_URL": None,  # e.g. redis://127.0.0.1:6379/0; memory if unset
@@ -88,23 +89,6 @@ def instance_secret_key(instance: Path) -> str:
     return key
 
 
-def init_sessions(app: Flask) -> None:
-    """Server-side sessions: answers in progress never travel in a cookie."""
-    app.config.setdefault("SESSION_PERMANENT", True)
-    app.config["SESSION_SERIALIZATION_FORMAT"] = "json"
-    if app.config.get("SESSION_REDIS_URL"):
-        import redis
-
-        app.config["SESSION_TYPE"] = "redis"
-        app.config["SESSION_REDIS"] = redis.Redis.from_url(app.config["SESSION_REDIS_URL"])
-    else:
-        app.config["SESSION_TYPE"] = "cachelib"
-        app.config["SESSION_CACHELIB"] = FileSystemCache(
-            app.config["SESSION_DIR"], threshold=100_000, mode=0o600
-        )
-    Session(app)
-
-
 def quiet_access_log() -> None:
     """The development server's access log would pair client addresses and times of day
     with paths such as /t/<token>: keep it off (docs/privacy.md)."""
@@ -125,16 +109,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
-    init_sessions(app)
+    sessions.init_app(app)
 
     with app.app_context():
         pm = make_plugin_manager(app.config["EXTRA_PLUGINS"])
         app.extensions["ikzsurvey.plugins"] = pm
         app.extensions["ikzsurvey.registry"] = build_registry(pm)
 
-    from . import api, auth, cli, errors, health, organizer, pages, respondent
+    from . import api, auth, cli, errors, forms, health, organizer, pages, respondent
     from .results import views as results
 
+    app.jinja_env.globals.update(
+        choice_options=forms.choice_options, rendered_once=forms.rendered_once
+    )
     errors.init_app(app)
     auth.init_app(app)
     app.register_blueprint(health.bp)

@@ -213,13 +213,19 @@ def create_token_command(role: str, cooperation: str | None, label: str):
 @click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
 @with_appcontext
 def purge_command(dry_run: bool):
-    """Delete the answers and invitations of surveys past their retention date.
+    """Delete the answers and invitations of surveys past their retention date, and the
+    session files of abandoned journeys.
 
     Safe to run from cron (e.g. nightly): it does nothing when nothing is due.
     """
     from .audit import audit
     from .retention import due_for_purge, purge_survey
+    from .sessions import remove_expired
 
+    if not dry_run:
+        removed = remove_expired()
+        if removed:
+            click.echo(f"Removed {removed} expired session files.")
     due = due_for_purge()
     if not due:
         click.echo("Nothing to purge.")

@@ -64,7 +64,11 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn):
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
+        # Straight to the driver: every request begins a transaction, and SQLAlchemy's
+        # statement machinery (events, compilation cache, result) adds nothing to a BEGIN.
+        conn.connection.dbapi_connection.execute(
+            "BEGIN IMMEDIATE" if _immediate.get() else "BEGIN"
+        )
 
 
 @contextlib.contextmanager

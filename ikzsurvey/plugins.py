@@ -40,6 +40,13 @@ class Registry:
     kind_providers: dict[str, str] = field(default_factory=dict)
     question_sets: dict[tuple[str, int], QuestionSet] = field(default_factory=dict)
     providers: dict[tuple[str, int], str] = field(default_factory=dict)
+    #: Derived from the immutable definitions above, built on first use per process:
+    #: a survey's pages per (pins, audience) and a WTForms class per page.
+    page_cache: dict = field(default_factory=dict, repr=False, compare=False)
+    form_classes: dict = field(default_factory=dict, repr=False, compare=False)
+    #: Markup that depends on nothing but the definitions and the language, by key
+    #: (:func:`ikzsurvey.forms.rendered_once`).
+    markup: dict = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, set_id: str, version: int) -> QuestionSet | None:
         return self.question_sets.get((set_id, version))

@@ -12,7 +12,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from .db import write_transaction
@@ -125,47 +127,72 @@ def store_response(
         for seq, v in enumerate(a.values)
     ]
     with write_transaction() as session:
-        status = session.execute(
-            select(Survey.status, Wave.status)
-            .join(Wave, Wave.survey_id == Survey.id)
-            .where(Survey.id == segment.survey_id, Wave.id == segment.wave_id)
-        ).one_or_none()
+        # Core statements on the transaction's connection: nothing here needs the ORM's
+        # unit of work, and an executemany of plain rows is the cheapest way in.
+        conn = session.connection()
+        status = conn.execute(_STATUS, {"survey_id": segment.survey_id,
+                                        "wave_id": segment.wave_id}).one_or_none()
         if status != ("open", "open"):
             raise SurveyClosed()
         if invitation_id is not None:
-            marked = session.execute(
-                update(Invitation)
-                .where(
-                    Invitation.id == invitation_id,
-                    Invitation.wave_id == segment.wave_id,
-                    Invitation.used.is_(False),
-                )
-                .values(used=True)
-            )
+            marked = conn.execute(_MARK_USED, {"b_invitation_id": invitation_id,
+                                               "b_wave_id": segment.wave_id})
             if marked.rowcount != 1:
                 raise AlreadySubmitted()
-        else:
-            try:
-                with session.begin_nested():
-                    session.execute(
-                        insert(SubmissionReceipt).values(
-                            key=receipt_key, survey_id=segment.survey_id
-                        )
-                    )
-            except IntegrityError:
-                raise AlreadySubmitted() from None
-        session.execute(
-            insert(Response).values(
-                id=response_id,
-                survey_id=segment.survey_id,
-                wave_id=segment.wave_id,
-                municipality_id=segment.municipality_id,
-                audience_id=segment.audience_id,
-                submitted_on=on or dt.date.today(),
-            )
+        elif not _spend_receipt(conn, receipt_key, segment.survey_id):
+            raise AlreadySubmitted()
+        conn.execute(
+            RESPONSE.insert(),
+            {
+                "id": response_id,
+                "survey_id": segment.survey_id,
+                "wave_id": segment.wave_id,
+                "municipality_id": segment.municipality_id,
+                "audience_id": segment.audience_id,
+                "submitted_on": on or dt.date.today(),
+            },
         )
         if rows:
-            session.execute(insert(Answer), rows)
+            conn.execute(ANSWER.insert(), rows)
         if comments:
-            session.execute(insert(Comment), comments)
+            conn.execute(COMMENT.insert(), comments)
     return response_id
+
+
+RESPONSE, ANSWER, COMMENT = Response.__table__, Answer.__table__, Comment.__table__
+RECEIPT = SubmissionReceipt.__table__
+
+_STATUS = (
+    select(Survey.status, Wave.status)
+    .join(Wave, Wave.survey_id == Survey.id)
+    .where(Survey.id == bindparam("survey_id"), Wave.id == bindparam("wave_id"))
+)
+_MARK_USED = (
+    update(Invitation.__table__)
+    .where(
+        Invitation.id == bindparam("b_invitation_id"),
+        Invitation.wave_id == bindparam("b_wave_id"),
+        Invitation.used.is_(False),
+    )
+    .values(used=True)
+)
+
+
+def _spend_receipt(conn, key: str, survey_id: int) -> bool:
+    """Insert the journey's one-time key; ``False`` if it was spent already.
+
+    SQLite and PostgreSQL skip a duplicate with ``ON CONFLICT DO NOTHING`` (no savepoint,
+    no error to catch); other databases insert in a savepoint and catch the duplicate.
+    """
+    values = {"key": key, "survey_id": survey_id}
+    name = conn.dialect.name
+    if name in ("sqlite", "postgresql"):
+        dialect_insert = sqlite_insert if name == "sqlite" else postgresql_insert
+        statement = dialect_insert(RECEIPT).on_conflict_do_nothing().returning(RECEIPT.c.key)
+        return conn.execute(statement, values).first() is not None
+    try:
+        with conn.begin_nested():
+            conn.execute(RECEIPT.insert(), values)
+    except IntegrityError:
+        return False
+    return True

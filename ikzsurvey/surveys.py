@@ -31,15 +31,33 @@ def registry() -> Registry:
 
 def pinned_question_sets(survey, audience_key: str | None = None) -> list[QuestionSet]:
     """The survey's question sets at their pinned versions, for one audience if given."""
-    reg = registry()
+    pins = tuple((pin.question_set_id, pin.version) for pin in survey.question_sets)
+    return _sets_for(registry(), pins, audience_key)
+
+
+def _sets_for(reg: Registry, pins, audience_key: str | None) -> list[QuestionSet]:
     sets = []
-    for pin in survey.question_sets:
-        qs = reg.get(pin.question_set_id, pin.version)
+    for set_id, version in pins:
+        qs = reg.get(set_id, version)
         if qs is None:
-            raise SurveyUnavailable(f"{pin.question_set_id}@{pin.version}")
+            raise SurveyUnavailable(f"{set_id}@{version}")
         if audience_key is None or not qs.audiences or audience_key in qs.audiences:
             sets.append(qs)
     return sets
+
+
+def survey_pages(pins: tuple[tuple[str, int], ...], audience_key: str) -> tuple[Page, ...]:
+    """The pages one audience answers for these pins (``(set id, version)`` in order).
+
+    Pinned versions never change, so the pages are built once per process and kept in
+    the registry; the pins themselves are read from the database on every request.
+    """
+    reg = registry()
+    key = (pins, audience_key)
+    pages = reg.page_cache.get(key)
+    if pages is None:
+        pages = reg.page_cache[key] = tuple(pages_for(_sets_for(reg, pins, audience_key)))
+    return pages
 
 
 def pages_for(question_sets: list[QuestionSet]) -> list[Page]:

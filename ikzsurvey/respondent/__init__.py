@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import bindparam, select
 from werkzeug.datastructures import MultiDict
 
 from ..db import db
 from ..forms import page_form, saved_formdata
-from ..models import Audience, Invitation, Municipality, OpenLink, Survey
+from ..models import (
+    Audience,
+    Invitation,
+    Municipality,
+    OpenLink,
+    Survey,
+    SurveyQuestionSet,
+    Wave,
+)
 from ..security import LINK_LIMIT, limiter
 from ..submission import (
     AlreadySubmitted,
@@ -19,7 +28,8 @@ from ..submission import (
     answer_values,
     store_response,
 )
-from ..surveys import SurveyUnavailable, pages_for, pinned_question_sets, registry
+from ..surveys import SurveyUnavailable, registry, survey_pages
+from ..texts import current_locale
 from ..tokens import hash_token, well_formed
 from .journey import Journey
 
@@ -68,21 +78,53 @@ def invitation(token: str):
 def open_link(key: str):
     if not well_formed(key):
         return invalid_link()
-    link = db.session.scalar(select(OpenLink).where(OpenLink.key == key))
-    if link is None or not link.enabled:
+    row = db.session.execute(_OPEN_LINK, {"key": key}).one_or_none()
+    if row is None or not row.enabled:
         return invalid_link()
-    survey = link.survey
-    wave = survey.current_wave
-    if survey.status != "open" or wave is None:
-        return closed(survey)
+    wave_id = db.session.scalar(_OPEN_WAVE, {"survey_id": row.survey_id})
+    if row.status != "open" or wave_id is None:
+        return closed(db.session.get(Survey, row.survey_id))
     return _begin(
         Journey.start(
-            survey_id=survey.id,
-            wave_id=wave.id,
-            municipality_id=link.municipality_id,
-            audience_id=link.audience_id,
+            survey_id=row.survey_id,
+            wave_id=wave_id,
+            municipality_id=row.municipality_id,
+            audience_id=row.audience_id,
         )
     )
+
+
+# Built once: the statements of the requests every respondent makes.
+_OPEN_LINK = (
+    select(OpenLink.enabled, OpenLink.survey_id, OpenLink.municipality_id,
+           OpenLink.audience_id, Survey.status)
+    .join(Survey, Survey.id == OpenLink.survey_id)
+    .where(OpenLink.key == bindparam("key"))
+)
+#: The wave respondents answer in: the survey's last open one (``Survey.current_wave``).
+_OPEN_WAVE = (
+    select(Wave.id)
+    .where(Wave.survey_id == bindparam("survey_id"), Wave.status == "open")
+    .order_by(Wave.number.desc())
+    .limit(1)
+)
+_JOURNEY = (
+    select(Survey, Wave.status, Audience, Municipality)
+    .join(Wave, Wave.survey_id == Survey.id)
+    .join(Audience, Audience.cooperation_id == Survey.cooperation_id)
+    .join(Municipality, Municipality.cooperation_id == Survey.cooperation_id)
+    .where(
+        Survey.id == bindparam("survey_id"),
+        Wave.id == bindparam("wave_id"),
+        Audience.id == bindparam("audience_id"),
+        Municipality.id == bindparam("municipality_id"),
+    )
+)
+_PINS = (
+    select(SurveyQuestionSet.question_set_id, SurveyQuestionSet.version)
+    .where(SurveyQuestionSet.survey_id == bindparam("survey_id"))
+    .order_by(SurveyQuestionSet.position)
+)
 
 
 def _begin(journey: Journey):
@@ -90,6 +132,9 @@ def _begin(journey: Journey):
     current = Journey.current()
     if current is None or not current.same_start(journey):
         journey.save()
+    # The form token's secret is made now, so the session is written once here and not
+    # again when the first page is shown (sessions are written only when they change).
+    generate_csrf()
     return redirect(url_for(".welcome"), 303)
 
 
@@ -100,14 +145,24 @@ def _context():
         if Journey.just_submitted():
             return None, redirect(url_for(".thanks"), 303)
         return None, message("no_journey", 400)
-    survey = db.session.get(Survey, journey.survey_id)
-    wave = next((w for w in survey.waves if w.id == journey.wave_id), None) if survey else None
-    if survey is None or wave is None or survey.status != "open" or wave.status != "open":
+    # One query for the survey, its wave's status and the segment's names; one for the pins.
+    row = db.session.execute(
+        _JOURNEY,
+        {
+            "survey_id": journey.survey_id,
+            "wave_id": journey.wave_id,
+            "audience_id": journey.audience_id,
+            "municipality_id": journey.municipality_id,
+        },
+    ).one_or_none()
+    if row is None:
+        return None, closed(db.session.get(Survey, journey.survey_id))
+    survey, wave_status, audience, municipality = row
+    if survey.status != "open" or wave_status != "open":
         return None, closed(survey)
-    audience = db.session.get(Audience, journey.audience_id)
-    municipality = db.session.get(Municipality, journey.municipality_id)
+    pins = db.session.execute(_PINS, {"survey_id": survey.id}).all()
     try:
-        pages = pages_for(pinned_question_sets(survey, audience.key))
+        pages = survey_pages(tuple(map(tuple, pins)), audience.key)
     except SurveyUnavailable:
         return None, message("unavailable", 503, survey=survey)
     return {
@@ -143,8 +198,9 @@ def page(number: int):
     key = str(number)
 
     if request.method == "GET":
-        form = page_form(current, registry(), MultiDict(journey.answers.get(key, {})))
-        return _render_page(ctx, number, form, errors=False)
+        saved = journey.answers.get(key)
+        form = page_form(current, registry(), MultiDict(saved or {}))
+        return _render_page(ctx, number, form, errors=False, untouched=not saved)
 
     journey.answers[key] = saved_formdata(current, request.form)
     if request.form.get("action") == "back":
@@ -161,31 +217,44 @@ def page(number: int):
         journey.save()
         return redirect(url_for(".page", number=number + 1), 303)
     journey.save()
-    return _submit(ctx)
+    return _submit(ctx, checked={number: form})
 
 
-def _render_page(ctx, number: int, form, errors: bool):
+def _render_page(ctx, number: int, form, errors: bool, untouched: bool = False):
+    """The questionnaire page. Its questions, as nobody has answered them yet, look the
+    same for everyone who reads the same language: that markup is rendered once per
+    process (``untouched_key``) and reused; answered or faulty pages are rendered anew."""
+    page = ctx["pages"][number - 1]
+    untouched_key = None
+    if untouched and not errors:
+        qs = page.question_set
+        untouched_key = (qs.id, qs.version, tuple(q.id for q in page.questions),
+                         current_locale())
     return render_template(
         "respondent/page.html",
         number=number,
         total=len(ctx["pages"]),
-        page=ctx["pages"][number - 1],
+        page=page,
         form=form,
         show_errors=errors,
+        untouched_key=untouched_key,
         **ctx,
     )
 
 
-def _submit(ctx):
-    """Check every page once more, then store the response in one transaction."""
+def _submit(ctx, checked):
+    """Check every page once more (but those in ``checked``, just validated as posted),
+    then store the response in one transaction."""
     journey, pages = ctx["journey"], ctx["pages"]
     answers: list[AnswerValues] = []
     reg = registry()
     for number, page in enumerate(pages, start=1):
-        saved = MultiDict(journey.answers.get(str(number), {}))
-        form = page_form(page, reg, saved, False)
-        if not form.validate():
-            return _render_page(ctx, number, form, errors=True), 422
+        form = checked.get(number)
+        if form is None:
+            saved = MultiDict(journey.answers.get(str(number), {}))
+            form = page_form(page, reg, saved, False)
+            if not form.validate():
+                return _render_page(ctx, number, form, errors=True), 422
         for question, field in form.questions:
             values = reg.kind_of(question).to_values(question, field.data)
             if values:

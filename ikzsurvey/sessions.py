@@ -1,0 +1,77 @@
+"""Server-side sessions: answers in progress never travel in a cookie.
+
+Flask-Session keeps them in files in the instance folder (``SESSION_DIR``) or, when
+``SESSION_REDIS_URL`` is set, in Redis (several app nodes). A session is written only when
+it changes (``SESSION_REFRESH_EACH_REQUEST = False``): a respondent's journey is written when
+it starts and when a page is sent, not on every page view; a staff session changes on every
+request anyway (its idle timeout, :mod:`ikzsurvey.auth`).
+
+Files are written without cachelib's file counter (a second file rewritten on every new
+session, and read on every write, to prune at a threshold). Expired files — journeys that
+were abandoned — are removed by ``ikzsurvey purge`` instead (:func:`remove_expired`), so
+abandoned answers do not outlive the session's lifetime by more than a day when purge runs
+nightly. Redis expires its keys by itself.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import time
+
+from cachelib.file import FileSystemCache
+from flask import Flask, current_app
+from flask_session import Session
+
+_HEADER = struct.Struct("I")  # cachelib's file header: the expiry time (0 = never)
+
+
+class SessionFiles(FileSystemCache):
+    """cachelib's file cache without its file counter; see :func:`remove_expired`."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, threshold=0, mode=0o600)
+
+    def remove_expired(self, now: float | None = None) -> int:
+        """Delete every session file whose lifetime is over; return how many."""
+        now = time.time() if now is None else now
+        removed = 0
+        try:
+            entries = list(os.scandir(self._path))
+        except FileNotFoundError:
+            return 0
+        for entry in entries:
+            if not entry.is_file() or entry.name.endswith(self._fs_transaction_suffix):
+                continue
+            try:
+                with open(entry.path, "rb") as fh:
+                    header = fh.read(_HEADER.size)
+                expires = _HEADER.unpack(header)[0] if len(header) == _HEADER.size else 1
+                if expires != 0 and expires < now:
+                    os.remove(entry.path)
+                    removed += 1
+            except FileNotFoundError:  # removed meanwhile (signed out, submitted)
+                continue
+        return removed
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SESSION_PERMANENT", True)
+    app.config["SESSION_SERIALIZATION_FORMAT"] = "json"
+    if app.config.get("SESSION_REDIS_URL"):
+        import redis
+
+        app.config["SESSION_TYPE"] = "redis"
+        app.config["SESSION_REDIS"] = redis.Redis.from_url(app.config["SESSION_REDIS_URL"])
+    else:
+        app.config["SESSION_TYPE"] = "cachelib"
+        app.config["SESSION_CACHELIB"] = SessionFiles(app.config["SESSION_DIR"])
+    Session(app)
+
+
+def remove_expired() -> int | None:
+    """Remove expired session files; ``None`` when sessions are not kept in files."""
+    store = current_app.config.get("SESSION_CACHELIB")
+    if isinstance(store, SessionFiles):
+        return store.remove_expired()
+    return None
