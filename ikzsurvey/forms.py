@@ -143,8 +143,12 @@ def rendered_once(key: tuple, render) -> Markup:
     widgets must therefore render the same unanswered field the same way every time
     (docs/plugins.md).
     """
-    cache = current_app.extensions["ikzsurvey.registry"].markup
-    markup = cache.get(key)
+    markup = rendered(key)
     if markup is None:
-        markup = cache[key] = Markup(render())
+        markup = current_app.extensions["ikzsurvey.registry"].markup[key] = Markup(render())
     return markup
+
+
+def rendered(key: tuple) -> Markup | None:
+    """What :func:`rendered_once` keeps for ``key``, if it was rendered already."""
+    return current_app.extensions["ikzsurvey.registry"].markup.get(key)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, request
-from flask_babel import Babel, format_decimal, format_percent
+from flask import Flask, g, request
+from flask_babel import Babel, format_decimal, format_percent, get_translations
 from flask_babel import lazy_gettext as _l
 
 from .texts import DEFAULT_LOCALE, LOCALES, current_locale, localize
@@ -77,9 +77,32 @@ def audience_label(audience) -> str:
     return audience.key
 
 
+def request_translations():
+    """The current request's catalog, as ``flask_babel.get_translations()`` returns it.
+
+    Templates translate a few dozen strings per page; Flask-Babel looks up its context,
+    domain and locale again for each. Here the catalog is kept on ``g`` together with the
+    locale it is for, so a locale forced or refreshed later in the request is still seen.
+    """
+    chosen = getattr(g.get("_flask_babel"), "babel_locale", None)
+    kept = g.get("_ikzsurvey_translations")
+    if kept is not None and chosen is not None and kept[0] is chosen:
+        return kept[1]
+    translations = get_translations()
+    g._ikzsurvey_translations = (getattr(g._flask_babel, "babel_locale", None), translations)
+    return translations
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # as Flask-Babel's, with request_translations
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.after_request(remember_locale)
     app.jinja_env.filters["t"] = localize
     app.jinja_env.filters["decimal"] = format_decimal

@@ -27,11 +27,14 @@ LOCALES = ("de", "en")
 
 def current_locale() -> str:
     """The locale of the current request, or the default outside a request."""
-    from flask import current_app, has_request_context
+    from flask import current_app, g, has_request_context
     from flask_babel import get_locale
 
     if has_request_context() and "babel" in current_app.extensions:
-        locale = get_locale()
+        # Flask-Babel keeps the request's locale on g once chosen (also while forced);
+        # read it there, as get_locale() would after several lookups of its own.
+        chosen = getattr(g.get("_flask_babel"), "babel_locale", None)
+        locale = chosen if chosen is not None else get_locale()
         if locale is not None:
             return str(locale.language)
     return DEFAULT_LOCALE

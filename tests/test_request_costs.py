@@ -262,3 +262,23 @@ def test_answered_and_faulty_pages_are_rendered_anew(app, client):
     untouched.open(f"/o/{link}")
     fresh = untouched.page(1).get_data(as_text=True)
     assert "checked" not in fresh and "error-message" not in fresh
+
+
+def test_templates_translate_in_the_language_of_the_moment(app):
+    """The catalog kept per request follows a locale forced or refreshed later on."""
+    from flask import render_template_string
+    from flask_babel import force_locale, refresh
+
+    skip = "{{ _('Skip to content') }} {{ ngettext('The survey has %(num)d page.', 'The survey has %(num)d pages.', 2) }}"
+    with app.test_request_context("/?lang=de"):
+        assert render_template_string(skip) == "Zum Inhalt springen Die Befragung hat 2 Seiten."
+        with force_locale("en"):
+            assert render_template_string(skip) == "Skip to content The survey has 2 pages."
+        assert render_template_string(skip).startswith("Zum Inhalt springen")
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string(skip).startswith("Skip to content")
+        from flask import request
+
+        request.args = {"lang": "de"}
+        refresh()
+        assert render_template_string(skip).startswith("Zum Inhalt springen")

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from werkzeug.datastructures import MultiDict
 
 from ..db import db
-from ..forms import page_form, saved_formdata
+from ..forms import page_form, rendered, saved_formdata
 from ..models import (
     Audience,
     Invitation,
@@ -199,6 +199,8 @@ def page(number: int):
 
     if request.method == "GET":
         saved = journey.answers.get(key)
+        if not saved and (markup := rendered(_untouched_key(current))) is not None:
+            return _render_page(ctx, number, None, errors=False, questions_markup=markup)
         form = page_form(current, registry(), MultiDict(saved or {}))
         return _render_page(ctx, number, form, errors=False, untouched=not saved)
 
@@ -220,16 +222,13 @@ def page(number: int):
     return _submit(ctx, checked={number: form})
 
 
-def _render_page(ctx, number: int, form, errors: bool, untouched: bool = False):
+def _render_page(ctx, number: int, form, errors: bool, untouched: bool = False,
+                 questions_markup=None):
     """The questionnaire page. Its questions, as nobody has answered them yet, look the
     same for everyone who reads the same language: that markup is rendered once per
-    process (``untouched_key``) and reused; answered or faulty pages are rendered anew."""
+    process (``untouched_key``) and then given as ``questions_markup``, without a form;
+    answered or faulty pages are rendered anew."""
     page = ctx["pages"][number - 1]
-    untouched_key = None
-    if untouched and not errors:
-        qs = page.question_set
-        untouched_key = (qs.id, qs.version, tuple(q.id for q in page.questions),
-                         current_locale())
     return render_template(
         "respondent/page.html",
         number=number,
@@ -237,9 +236,15 @@ def _render_page(ctx, number: int, form, errors: bool, untouched: bool = False):
         page=page,
         form=form,
         show_errors=errors,
-        untouched_key=untouched_key,
+        untouched_key=_untouched_key(page) if untouched and not errors else None,
+        questions_markup=questions_markup,
         **ctx,
     )
+
+
+def _untouched_key(page) -> tuple:
+    qs = page.question_set
+    return (qs.id, qs.version, tuple(q.id for q in page.questions), current_locale())
 
 
 def _submit(ctx, checked):
