@@ -31,6 +31,7 @@ from ..submission import (
 from ..surveys import SurveyUnavailable, registry, survey_pages
 from ..texts import current_locale
 from ..tokens import hash_token, well_formed
+from .faces import AudienceFace, MunicipalityFace, SurveyFace
 from .journey import Journey
 
 bp = Blueprint("respondent", __name__)
@@ -54,17 +55,18 @@ def closed(survey=None):
 def invitation(token: str):
     if not well_formed(token):
         return invalid_link()
-    inv = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    inv = db.session.connection().execute(
+        _INVITATION, {"token_hash": hash_token(token)}
+    ).one_or_none()
     if inv is None:
         return invalid_link()
-    survey = inv.wave.survey
     if inv.used:
-        return message("already_answered", 200, survey=survey)
-    if survey.status != "open" or inv.wave.status != "open":
-        return closed(survey)
+        return message("already_answered", 200, survey=_survey_face(inv.survey_id))
+    if inv.survey_status != "open" or inv.wave_status != "open":
+        return closed(_survey_face(inv.survey_id))
     return _begin(
         Journey.start(
-            survey_id=survey.id,
+            survey_id=inv.survey_id,
             wave_id=inv.wave_id,
             municipality_id=inv.municipality_id,
             audience_id=inv.audience_id,
@@ -78,12 +80,13 @@ def invitation(token: str):
 def open_link(key: str):
     if not well_formed(key):
         return invalid_link()
-    row = db.session.execute(_OPEN_LINK, {"key": key}).one_or_none()
+    conn = db.session.connection()
+    row = conn.execute(_OPEN_LINK, {"key": key}).one_or_none()
     if row is None or not row.enabled:
         return invalid_link()
-    wave_id = db.session.scalar(_OPEN_WAVE, {"survey_id": row.survey_id})
+    wave_id = conn.execute(_OPEN_WAVE, {"survey_id": row.survey_id}).scalar()
     if row.status != "open" or wave_id is None:
-        return closed(db.session.get(Survey, row.survey_id))
+        return closed(_survey_face(row.survey_id))
     return _begin(
         Journey.start(
             survey_id=row.survey_id,
@@ -95,6 +98,14 @@ def open_link(key: str):
 
 
 # Built once: the statements of the requests every respondent makes.
+_INVITATION = (
+    select(Invitation.id, Invitation.used, Invitation.wave_id, Invitation.municipality_id,
+           Invitation.audience_id, Wave.survey_id, Wave.status.label("wave_status"),
+           Survey.status.label("survey_status"))
+    .join(Wave, Wave.id == Invitation.wave_id)
+    .join(Survey, Survey.id == Wave.survey_id)
+    .where(Invitation.token_hash == bindparam("token_hash"))
+)
 _OPEN_LINK = (
     select(OpenLink.enabled, OpenLink.survey_id, OpenLink.municipality_id,
            OpenLink.audience_id, Survey.status)
@@ -109,7 +120,15 @@ _OPEN_WAVE = (
     .limit(1)
 )
 _JOURNEY = (
-    select(Survey, Wave.status, Audience, Municipality)
+    select(
+        Survey.status,
+        Wave.status.label("wave_status"),
+        *(getattr(Survey, name) for name in ("title", "welcome", "privacy", "controller",
+                                              "min_group_size", "retain_until")),
+        Audience.key.label("audience_key"),
+        Audience.labels.label("audience_labels"),
+        Municipality.name.label("municipality_name"),
+    )
     .join(Wave, Wave.survey_id == Survey.id)
     .join(Audience, Audience.cooperation_id == Survey.cooperation_id)
     .join(Municipality, Municipality.cooperation_id == Survey.cooperation_id)
@@ -125,6 +144,17 @@ _PINS = (
     .where(SurveyQuestionSet.survey_id == bindparam("survey_id"))
     .order_by(SurveyQuestionSet.position)
 )
+_FACE = select(*(getattr(Survey, name) for name in SurveyFace.COLUMNS)).where(
+    Survey.id == bindparam("survey_id")
+)
+
+
+def _survey_face(survey_id: int | None) -> SurveyFace | None:
+    """What a message page shows of a survey (its title), or ``None`` if it is gone."""
+    if survey_id is None:
+        return None
+    row = db.session.connection().execute(_FACE, {"survey_id": survey_id}).one_or_none()
+    return SurveyFace(**row._mapping) if row is not None else None
 
 
 def _begin(journey: Journey):
@@ -145,8 +175,11 @@ def _context():
         if Journey.just_submitted():
             return None, redirect(url_for(".thanks"), 303)
         return None, message("no_journey", 400)
-    # One query for the survey, its wave's status and the segment's names; one for the pins.
-    row = db.session.execute(
+    # Two Core queries: the survey with its wave's status and the segment, and the pins.
+    # (The ORM's entities and unit of work would cost more than the queries themselves on
+    # a path every respondent takes three times.)
+    conn = db.session.connection()
+    row = conn.execute(
         _JOURNEY,
         {
             "survey_id": journey.survey_id,
@@ -156,11 +189,15 @@ def _context():
         },
     ).one_or_none()
     if row is None:
-        return None, closed(db.session.get(Survey, journey.survey_id))
-    survey, wave_status, audience, municipality = row
-    if survey.status != "open" or wave_status != "open":
+        return None, closed(_survey_face(journey.survey_id))
+    fields = row._mapping
+    survey = SurveyFace(**{name: fields[name] for name in SurveyFace.COLUMNS if name != "id"},
+                        id=journey.survey_id)
+    if row.status != "open" or row.wave_status != "open":
         return None, closed(survey)
-    pins = db.session.execute(_PINS, {"survey_id": survey.id}).all()
+    audience = AudienceFace(key=row.audience_key, labels=row.audience_labels)
+    municipality = MunicipalityFace(name=row.municipality_name)
+    pins = conn.execute(_PINS, {"survey_id": journey.survey_id}).all()
     try:
         pages = survey_pages(tuple(map(tuple, pins)), audience.key)
     except SurveyUnavailable:
@@ -292,9 +329,7 @@ def _submit(ctx, checked):
 
 @bp.get("/survey/thanks")
 def thanks():
-    survey_id = Journey.just_submitted()
-    survey = db.session.get(Survey, survey_id) if survey_id else None
-    return render_template("respondent/thanks.html", survey=survey)
+    return render_template("respondent/thanks.html", survey=_survey_face(Journey.just_submitted()))
 
 
 PAGE_TITLES = {
