@@ -26,6 +26,8 @@ csrf = CSRFProtect()
 def default_config(instance: Path) -> dict:
     return {
         "DATABASE_URL": f"sqlite:///{instance / 'ikzsurvey.sqlite3'}",
+        # Ping a server database before each request (one round trip more; see db.py).
+        "DATABASE_PRE_PING": False,
         "QUESTION_SET_DIR": str(instance / "question_sets"),
         "SESSION_DIR": str(instance / "sessions"),
         "SESSION_REDIS_URL": None,
@@ -66,7 +68,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         if isinstance(app.config[key], (int, float)):  # seconds, e.g. from the environment
             app.config[key] = timedelta(seconds=app.config[key])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["DATABASE_URL"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["DATABASE_URL"], pre_ping=bool(app.config["DATABASE_PRE_PING"])
+    )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
 

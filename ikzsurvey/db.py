@@ -41,10 +41,14 @@ def is_sqlite(engine: Engine | None = None) -> bool:
     return (engine or db.engine).dialect.name == "sqlite"
 
 
-def engine_options(url: str) -> dict:
+def engine_options(url: str, pre_ping: bool = False) -> dict:
+    """Engine settings. A server database is not pinged before each request by default
+    (``DATABASE_PRE_PING``): that is one more round trip per request, and SQLAlchemy
+    replaces the whole pool after the first error on a dropped connection anyway, so a
+    database restart costs at most one failed request per worker (docs/deploy.md)."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
-    return {"pool_pre_ping": True}
+    return {"pool_pre_ping": pre_ping}
 
 
 @event.listens_for(Engine, "connect")

@@ -282,3 +282,46 @@ def test_templates_translate_in_the_language_of_the_moment(app):
         request.args = {"lang": "de"}
         refresh()
         assert render_template_string(skip).startswith("Zum Inhalt springen")
+
+
+def test_the_thank_you_page_names_the_survey_without_asking_the_database(app, client):
+    with app.app_context():
+        link = open_link(make_survey())
+    respondent = Respondent(client)
+    respondent.complete(f"/o/{link}")
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        thanks = client.get("/survey/thanks")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert thanks.status_code == 200
+    assert '<p class="survey-name">Testumfrage</p>' in thanks.get_data(as_text=True)
+    assert statements == []
+
+
+def test_pinging_a_server_database_before_each_request_is_a_setting(app_factory, monkeypatch):
+    import ikzsurvey.app
+    from ikzsurvey.db import engine_options
+
+    assert engine_options("postgresql+psycopg://h/db") == {"pool_pre_ping": False}
+    assert engine_options("postgresql+psycopg://h/db", pre_ping=True) == {"pool_pre_ping": True}
+    assert "pool_pre_ping" not in engine_options("sqlite:///x.sqlite3")
+    calls = []
+
+    def spy(url, pre_ping=False):
+        calls.append(pre_ping)
+        return engine_options(url, pre_ping)
+
+    monkeypatch.setattr(ikzsurvey.app, "engine_options", spy)
+    app_factory()
+    app_factory(DATABASE_PRE_PING=True)
+    assert calls == [False, True]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
@@ -29,7 +31,7 @@ from ..submission import (
     store_response,
 )
 from ..surveys import SurveyUnavailable, registry, survey_pages
-from ..texts import current_locale
+from ..texts import LocalizedText, current_locale
 from ..tokens import hash_token, well_formed
 from .faces import AudienceFace, MunicipalityFace, SurveyFace
 from .journey import Journey
@@ -80,11 +82,10 @@ def invitation(token: str):
 def open_link(key: str):
     if not well_formed(key):
         return invalid_link()
-    conn = db.session.connection()
-    row = conn.execute(_OPEN_LINK, {"key": key}).one_or_none()
+    row = db.session.connection().execute(_OPEN_LINK, {"key": key}).one_or_none()
     if row is None or not row.enabled:
         return invalid_link()
-    wave_id = conn.execute(_OPEN_WAVE, {"survey_id": row.survey_id}).scalar()
+    wave_id = row.wave_id
     if row.status != "open" or wave_id is None:
         return closed(_survey_face(row.survey_id))
     return _begin(
@@ -106,19 +107,21 @@ _INVITATION = (
     .join(Survey, Survey.id == Wave.survey_id)
     .where(Invitation.token_hash == bindparam("token_hash"))
 )
-_OPEN_LINK = (
-    select(OpenLink.enabled, OpenLink.survey_id, OpenLink.municipality_id,
-           OpenLink.audience_id, Survey.status)
-    .join(Survey, Survey.id == OpenLink.survey_id)
-    .where(OpenLink.key == bindparam("key"))
-)
 #: The wave respondents answer in: the survey's last open one (``Survey.current_wave``).
 _OPEN_WAVE = (
     select(Wave.id)
-    .where(Wave.survey_id == bindparam("survey_id"), Wave.status == "open")
+    .where(Wave.survey_id == OpenLink.survey_id, Wave.status == "open")
     .order_by(Wave.number.desc())
     .limit(1)
+    .scalar_subquery()
 )
+_OPEN_LINK = (
+    select(OpenLink.enabled, OpenLink.survey_id, OpenLink.municipality_id,
+           OpenLink.audience_id, Survey.status, _OPEN_WAVE.label("wave_id"))
+    .join(Survey, Survey.id == OpenLink.survey_id)
+    .where(OpenLink.key == bindparam("key"))
+)
+#: The survey with its wave's status, the segment's names and the pins (a row per pin).
 _JOURNEY = (
     select(
         Survey.status,
@@ -128,20 +131,19 @@ _JOURNEY = (
         Audience.key.label("audience_key"),
         Audience.labels.label("audience_labels"),
         Municipality.name.label("municipality_name"),
+        SurveyQuestionSet.question_set_id,
+        SurveyQuestionSet.version,
     )
     .join(Wave, Wave.survey_id == Survey.id)
     .join(Audience, Audience.cooperation_id == Survey.cooperation_id)
     .join(Municipality, Municipality.cooperation_id == Survey.cooperation_id)
+    .outerjoin(SurveyQuestionSet, SurveyQuestionSet.survey_id == Survey.id)
     .where(
         Survey.id == bindparam("survey_id"),
         Wave.id == bindparam("wave_id"),
         Audience.id == bindparam("audience_id"),
         Municipality.id == bindparam("municipality_id"),
     )
-)
-_PINS = (
-    select(SurveyQuestionSet.question_set_id, SurveyQuestionSet.version)
-    .where(SurveyQuestionSet.survey_id == bindparam("survey_id"))
     .order_by(SurveyQuestionSet.position)
 )
 _FACE = select(*(getattr(Survey, name) for name in SurveyFace.COLUMNS)).where(
@@ -175,11 +177,10 @@ def _context():
         if Journey.just_submitted():
             return None, redirect(url_for(".thanks"), 303)
         return None, message("no_journey", 400)
-    # Two Core queries: the survey with its wave's status and the segment, and the pins.
-    # (The ORM's entities and unit of work would cost more than the queries themselves on
-    # a path every respondent takes three times.)
-    conn = db.session.connection()
-    row = conn.execute(
+    # One Core query for the survey, its wave's status, the segment and the pins. (The
+    # ORM's entities and unit of work would cost more than the query itself on a path
+    # every respondent takes three times; on PostgreSQL every round trip counts.)
+    rows = db.session.connection().execute(
         _JOURNEY,
         {
             "survey_id": journey.survey_id,
@@ -187,9 +188,10 @@ def _context():
             "audience_id": journey.audience_id,
             "municipality_id": journey.municipality_id,
         },
-    ).one_or_none()
-    if row is None:
+    ).all()
+    if not rows:
         return None, closed(_survey_face(journey.survey_id))
+    row = rows[0]
     fields = row._mapping
     survey = SurveyFace(**{name: fields[name] for name in SurveyFace.COLUMNS if name != "id"},
                         id=journey.survey_id)
@@ -197,9 +199,9 @@ def _context():
         return None, closed(survey)
     audience = AudienceFace(key=row.audience_key, labels=row.audience_labels)
     municipality = MunicipalityFace(name=row.municipality_name)
-    pins = conn.execute(_PINS, {"survey_id": journey.survey_id}).all()
+    pins = [(r.question_set_id, r.version) for r in rows if r.question_set_id is not None]
     try:
-        pages = survey_pages(tuple(map(tuple, pins)), audience.key)
+        pages = survey_pages(tuple(pins), audience.key)
     except SurveyUnavailable:
         return None, message("unavailable", 503, survey=survey)
     return {
@@ -316,20 +318,23 @@ def _submit(ctx, checked):
             receipt_key=journey.receipt_key,
         )
     except AlreadySubmitted:
-        Journey.finish(journey.survey_id)
+        Journey.finish(journey.survey_id, ctx["survey"].title)
         if journey.invitation_id is not None:
             return message("already_answered", 200, survey=ctx["survey"])
         return redirect(url_for(".thanks"), 303)
     except SurveyClosed:
-        Journey.finish(journey.survey_id)
+        Journey.finish(journey.survey_id, ctx["survey"].title)
         return closed(ctx["survey"])
-    Journey.finish(journey.survey_id)
+    Journey.finish(journey.survey_id, ctx["survey"].title)
     return redirect(url_for(".thanks"), 303)
 
 
 @bp.get("/survey/thanks")
 def thanks():
-    return render_template("respondent/thanks.html", survey=_survey_face(Journey.just_submitted()))
+    # The title was kept in the session at submission: this page needs no database.
+    title = Journey.submitted_title()
+    survey = SimpleNamespace(title_text=LocalizedText(title)) if title else None
+    return render_template("respondent/thanks.html", survey=survey)
 
 
 PAGE_TITLES = {

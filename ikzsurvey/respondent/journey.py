@@ -15,6 +15,7 @@ from ..models import random_id
 
 KEY = "journey"
 DONE_KEY = "submitted_survey"
+TITLE_KEY = "submitted_title"
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Journey:
             "reached": self.reached,
         }
         session.pop(DONE_KEY, None)
+        session.pop(TITLE_KEY, None)
 
     def same_start(self, other: Journey) -> bool:
         """Whether ``other`` starts from the same link (then keep the answers so far)."""
@@ -68,11 +70,17 @@ class Journey:
         return mine == theirs and self.invitation_id == other.invitation_id
 
     @staticmethod
-    def finish(survey_id: int) -> None:
-        """Forget the journey; remember only that this browser just submitted a survey."""
+    def finish(survey_id: int, title: dict | None = None) -> None:
+        """Forget the journey; remember only that this browser just submitted a survey
+        (and its title, for the thank-you page)."""
         session.pop(KEY, None)
         session[DONE_KEY] = survey_id
+        session[TITLE_KEY] = title
 
     @staticmethod
     def just_submitted() -> int | None:
         return session.get(DONE_KEY)
+
+    @staticmethod
+    def submitted_title() -> dict | None:
+        return session.get(TITLE_KEY)
