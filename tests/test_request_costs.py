@@ -325,3 +325,25 @@ def test_pinging_a_server_database_before_each_request_is_a_setting(app_factory,
     app_factory()
     app_factory(DATABASE_PRE_PING=True)
     assert calls == [False, True]
+
+
+def test_reading_requests_on_postgresql_send_no_begin_or_rollback(app):
+    """On PostgreSQL a request that only reads runs its statement in autocommit (two round
+    trips less); on SQLite, and once a transaction has begun, nothing changes."""
+    from ikzsurvey.db import read_connection, write_transaction
+
+    with app.app_context():
+        postgresql = db.engine.dialect.name == "postgresql"
+        conn = read_connection()
+        level = conn.get_execution_options().get("isolation_level")
+        assert level == ("AUTOCOMMIT" if postgresql else None)
+        if postgresql:
+            assert conn.connection.dbapi_connection.autocommit is True
+        db.session.commit()
+        with write_transaction() as session:
+            writer = session.connection()
+            assert writer.get_execution_options().get("isolation_level") is None
+            if postgresql:
+                assert writer.connection.dbapi_connection.autocommit is False
+            # Inside a transaction, reading uses that transaction's connection.
+            assert read_connection() is writer

@@ -10,7 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select
 from werkzeug.datastructures import MultiDict
 
-from ..db import db
+from ..db import read_connection
 from ..forms import page_form, rendered, saved_formdata
 from ..models import (
     Audience,
@@ -57,7 +57,7 @@ def closed(survey=None):
 def invitation(token: str):
     if not well_formed(token):
         return invalid_link()
-    inv = db.session.connection().execute(
+    inv = read_connection().execute(
         _INVITATION, {"token_hash": hash_token(token)}
     ).one_or_none()
     if inv is None:
@@ -82,7 +82,7 @@ def invitation(token: str):
 def open_link(key: str):
     if not well_formed(key):
         return invalid_link()
-    row = db.session.connection().execute(_OPEN_LINK, {"key": key}).one_or_none()
+    row = read_connection().execute(_OPEN_LINK, {"key": key}).one_or_none()
     if row is None or not row.enabled:
         return invalid_link()
     wave_id = row.wave_id
@@ -155,7 +155,7 @@ def _survey_face(survey_id: int | None) -> SurveyFace | None:
     """What a message page shows of a survey (its title), or ``None`` if it is gone."""
     if survey_id is None:
         return None
-    row = db.session.connection().execute(_FACE, {"survey_id": survey_id}).one_or_none()
+    row = read_connection().execute(_FACE, {"survey_id": survey_id}).one_or_none()
     return SurveyFace(**row._mapping) if row is not None else None
 
 
@@ -180,7 +180,7 @@ def _context():
     # One Core query for the survey, its wave's status, the segment and the pins. (The
     # ORM's entities and unit of work would cost more than the query itself on a path
     # every respondent takes three times; on PostgreSQL every round trip counts.)
-    rows = db.session.connection().execute(
+    rows = read_connection().execute(
         _JOURNEY,
         {
             "survey_id": journey.survey_id,
