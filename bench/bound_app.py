@@ -113,8 +113,7 @@ def app(environ, start_response):
         if segment is None:
             return reply(start_response, "404 Not Found")
         cookie = f"seg={segment[0]}-{segment[1]}; Path=/; HttpOnly; SameSite=Lax"
-        return reply(start_response, "303 See Other", b"",
-                     [("Location", "/survey/"), ("Set-Cookie", cookie)])
+        return reply(start_response, "200 OK", PAGES["welcome"], [("Set-Cookie", cookie)])
     if method == "GET" and path == "/survey/":
         return reply(start_response, "200 OK", PAGES["welcome"])
     if method == "GET" and path == "/survey/page/1":

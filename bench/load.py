@@ -2,8 +2,8 @@
 
 One journey is what a browser without JavaScript does with a fresh cookie jar:
 
-    GET  /o/<key>          → 303 /survey/        (open link of one municipality × audience)
-    GET  /survey/          → 200 welcome page    (follows its "start" link)
+    GET  /o/<key>          → 200 welcome page    (open link of one municipality × audience;
+                                                  follows its "start" link)
     GET  /survey/page/1    → 200 form with a hidden csrf_token
     POST /survey/page/1    → 303 next page … until the last page → 303 /survey/thanks
     GET  /survey/thanks    → 200
@@ -148,11 +148,11 @@ def path_of(location: str | None, current: str) -> str:
 
 def journey(browser: Browser, key: str, rng: random.Random, timings: dict) -> None:
     """One respondent from the open link to the thank-you page; raises JourneyError."""
-    status, loc, _ = browser.request("GET", f"/o/{key}")
-    if status != 303:
-        raise JourneyError(f"GET /o/<key> {status}")
-    welcome = path_of(loc, "/o/")
-    status, _, page = browser.request("GET", welcome)
+    welcome = f"/o/{key}"
+    status, loc, page = browser.request("GET", welcome)
+    if status == 303:  # an invitation link's redirect (open links answer at once)
+        welcome = path_of(loc, welcome)
+        status, _, page = browser.request("GET", welcome)
     if status != 200:
         raise JourneyError(f"GET {welcome} {status}")
     parser = FormParser()

@@ -116,8 +116,12 @@ def capture_pages(base: str, key: str, dest: Path) -> None:
         def request(self, method, path, body=None):
             status, loc, text = super().request(method, path, body)
             if method == "GET" and status == 200:
-                name = ("welcome" if path == "/survey/" else "thanks"
-                        if path.endswith("/thanks") else "page" if "/page/" in path else None)
+                if path == "/survey/" or path.startswith("/o/"):
+                    name = "welcome"
+                elif path.endswith("/thanks"):
+                    name = "thanks"
+                else:
+                    name = "page" if "/page/" in path else None
                 if name and name not in pages:
                     pages[name] = text
             return status, loc, text

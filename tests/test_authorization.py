@@ -284,7 +284,7 @@ ROUTES: dict[str, Route] = {
         changes=False),
     "/survey/thanks": Route(PUBLIC),
     "/t/<token>": Route(LINK, get_status=303),
-    "/o/<key>": Route(LINK, get_status=303),
+    "/o/<key>": Route(LINK),  # the welcome page at once: the key is not personal
     # The public summary of wave 1 of A (no trends there)
     "/public/<int:survey_id>/waves/<int:public_wave>/": Route(PUBLIC),
     "/public/<int:survey_id>/waves/<int:public_wave>/questions/<set_id>/<question_id>":
@@ -648,7 +648,12 @@ def test_opening_links_touches_only_the_session(app):
     for url in (f"/t/{w.a.token}", f"/o/{w.a.open_key}"):
         client = new_client(app)
         response = client.get(url)
-        assert response.status_code == 303 and urlsplit(response.location).path == "/survey/"
+        if url.startswith("/t/"):  # the personal token leaves the address bar
+            assert response.status_code == 303
+            assert urlsplit(response.location).path == "/survey/"
+        else:  # an open link shows the welcome page at once
+            assert response.status_code == 200
+            assert 'id="privacy-heading"' in response.get_data(as_text=True)
         assert client.get("/survey/").status_code == 200
     assert counts(snapshot(app)) == counts(before)
     assert snapshot(app) == before

@@ -68,6 +68,31 @@ def test_open_link_journey_stores_a_response_without_invitation(app, client):
         assert counts() == {"responses": 1, "answers": 5, "comments": 1, "used": 0, "receipts": 1}
 
 
+def test_open_link_shows_the_welcome_page_at_once_and_resumes_when_opened_again(app, client):
+    """No redirect for an open link (its key is the same for everyone of the segment), so a
+    phone waits for one round trip less; opening it again keeps what was answered."""
+    with app.app_context():
+        key = open_link(make_survey())
+    respondent = Respondent(client)
+    welcome = client.get(f"/o/{key}")
+    html = welcome.get_data(as_text=True)
+    assert welcome.status_code == 200
+    assert "Datenschutzhinweis" in html and 'href="/survey/page/1"' in html
+    assert welcome.headers["Cache-Control"] == "no-store"
+    assert respondent.post(1, VALID_PAGE_ONE).status_code == 303
+    again = client.get(f"/o/{key}?lang=en").get_data(as_text=True)
+    assert "Continue the survey" in again and 'href="/survey/page/2"' in again
+    assert 'checked' in respondent.page(1).get_data(as_text=True)
+
+
+def test_invitation_link_leaves_the_address_bar(app, client):
+    with app.app_context():
+        token = invite(make_survey())
+    opened = client.get(f"/t/{token}")
+    assert opened.status_code == 303 and opened.headers["Location"].endswith("/survey/")
+    assert client.get("/survey/").status_code == 200
+
+
 def test_open_link_can_be_answered_again_in_a_new_session(app):
     with app.app_context():
         key = open_link(make_survey())

@@ -66,7 +66,7 @@ def invitation(token: str):
         return message("already_answered", 200, survey=_survey_face(inv.survey_id))
     if inv.survey_status != "open" or inv.wave_status != "open":
         return closed(_survey_face(inv.survey_id))
-    return _begin(
+    _begin(
         Journey.start(
             survey_id=inv.survey_id,
             wave_id=inv.wave_id,
@@ -75,6 +75,9 @@ def invitation(token: str):
             invitation_id=inv.id,
         )
     )
+    # The token is personal: it leaves the address bar (and the browser's history of
+    # this tab) at once.
+    return redirect(url_for(".welcome"), 303)
 
 
 @bp.get("/o/<key>")
@@ -88,7 +91,7 @@ def open_link(key: str):
     wave_id = row.wave_id
     if row.status != "open" or wave_id is None:
         return closed(_survey_face(row.survey_id))
-    return _begin(
+    _begin(
         Journey.start(
             survey_id=row.survey_id,
             wave_id=wave_id,
@@ -96,6 +99,10 @@ def open_link(key: str):
             audience_id=row.audience_id,
         )
     )
+    # An open link is the same for everyone of its segment (it is printed on flyers), so
+    # it may stay in the address bar: the welcome page comes at once, without a redirect
+    # and the round trip a phone would wait for. Reloading it resumes the journey.
+    return welcome()
 
 
 # Built once: the statements of the requests every respondent makes.
@@ -159,15 +166,14 @@ def _survey_face(survey_id: int | None) -> SurveyFace | None:
     return SurveyFace(**row._mapping) if row is not None else None
 
 
-def _begin(journey: Journey):
-    """Start (or resume, when the same link is opened again) and leave the token's URL."""
+def _begin(journey: Journey) -> None:
+    """Start the journey, or resume it when the same link is opened again."""
     current = Journey.current()
     if current is None or not current.same_start(journey):
         journey.save()
     # The form token's secret is made now, so the session is written once here and not
     # again when the first page is shown (sessions are written only when they change).
     generate_csrf()
-    return redirect(url_for(".welcome"), 303)
 
 
 def _context():
