@@ -130,6 +130,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(respondent.bp)
+    respondent.kept.init_app(app)
     results.init_app(app)
     api.init_app(app)
     organizer.init_app(app)

@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
-from .texts import LocalizedText
+from .texts import SurveyTexts
 
 BUILTIN_AUDIENCES = ("employees", "council", "citizens")
 SURVEY_STATUSES = ("draft", "open", "closed")
@@ -127,7 +127,7 @@ class Audience(Base):
         return audience_label(self)
 
 
-class Survey(Base):
+class Survey(Base, SurveyTexts):
     """A survey: pinned question sets, its targets, phase, status and minimum group size k."""
 
     __tablename__ = "survey"
@@ -162,18 +162,6 @@ class Survey(Base):
     waves: Mapped[list[Wave]] = relationship(
         back_populates="survey", order_by="Wave.number", cascade="all, delete-orphan"
     )
-
-    @property
-    def title_text(self) -> LocalizedText:
-        return LocalizedText(self.title or {})
-
-    @property
-    def welcome_text(self) -> LocalizedText:
-        return LocalizedText(self.welcome or {})
-
-    @property
-    def privacy_text(self) -> LocalizedText:
-        return LocalizedText(self.privacy or {})
 
     @property
     def current_wave(self) -> Wave | None:

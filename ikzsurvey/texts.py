@@ -82,6 +82,27 @@ class PluginText:
         return bool(self.msgid.strip())
 
 
+class SurveyTexts:
+    """A survey's texts in the reader's language: for the model and for the plain values
+    the respondent's pages read (``ikzsurvey.respondent.faces``) alike."""
+
+    title: dict | None
+    welcome: dict | None
+    privacy: dict | None
+
+    @property
+    def title_text(self) -> LocalizedText:
+        return LocalizedText(self.title or {})
+
+    @property
+    def welcome_text(self) -> LocalizedText:
+        return LocalizedText(self.welcome or {})
+
+    @property
+    def privacy_text(self) -> LocalizedText:
+        return LocalizedText(self.privacy or {})
+
+
 class LocalizedText(Mapping[str, str]):
     """One text per language code; falls back to German, then to any language given."""
 

@@ -31,10 +31,12 @@ from ..submission import (
     store_response,
 )
 from ..surveys import SurveyUnavailable, registry, survey_pages
-from ..texts import LocalizedText, current_locale
+from ..texts import LocalizedText, current_locale, localize
 from ..tokens import hash_token, well_formed
-from .faces import AudienceFace, MunicipalityFace, SurveyFace
+from . import kept
+from .faces import AudienceFace, MunicipalityFace, SurveyFace, frozen
 from .journey import Journey
+from .kept import render_kept
 
 bp = Blueprint("respondent", __name__)
 
@@ -224,7 +226,11 @@ def welcome():
     ctx, response = _context()
     if response is not None:
         return response
-    return render_template("respondent/welcome.html", **ctx)
+    # The page shows the survey's texts, the segment, the number of pages and the page the
+    # journey goes on with: the same for everyone at the same point (kept per process).
+    key = (ctx["survey"].key(), ctx["audience"].key, frozen(ctx["audience"].labels),
+           ctx["municipality"].name, len(ctx["pages"]), ctx["journey"].reached)
+    return render_kept("respondent/welcome.html", key, **ctx)
 
 
 @bp.route("/survey/page/<int:number>", methods=["GET", "POST"])
@@ -245,7 +251,12 @@ def page(number: int):
     if request.method == "GET":
         saved = journey.answers.get(key)
         if not saved and (markup := rendered(_untouched_key(current))) is not None:
-            return _render_page(ctx, number, None, errors=False, questions_markup=markup)
+            # Nobody's answers on it: the same page for everyone but the form token.
+            key = (_untouched_key(current), number, len(pages), current.first_of_set,
+                   localize(current.section) if current.section else None)
+            return render_kept("respondent/page.html", key, form_token=True,
+                               **_page_context(ctx, number, None, errors=False,
+                                               questions_markup=markup))
         form = page_form(current, registry(), MultiDict(saved or {}))
         return _render_page(ctx, number, form, errors=False, untouched=not saved)
 
@@ -273,9 +284,16 @@ def _render_page(ctx, number: int, form, errors: bool, untouched: bool = False,
     same for everyone who reads the same language: that markup is rendered once per
     process (``untouched_key``) and then given as ``questions_markup``, without a form;
     answered or faulty pages are rendered anew."""
-    page = ctx["pages"][number - 1]
     return render_template(
         "respondent/page.html",
+        **_page_context(ctx, number, form, errors, untouched, questions_markup),
+    )
+
+
+def _page_context(ctx, number: int, form, errors: bool, untouched: bool = False,
+                  questions_markup=None) -> dict:
+    page = ctx["pages"][number - 1]
+    return dict(
         number=number,
         total=len(ctx["pages"]),
         page=page,
@@ -340,7 +358,7 @@ def thanks():
     # The title was kept in the session at submission: this page needs no database.
     title = Journey.submitted_title()
     survey = SimpleNamespace(title_text=LocalizedText(title)) if title else None
-    return render_template("respondent/thanks.html", survey=survey)
+    return render_kept("respondent/thanks.html", (frozen(title),), survey=survey)
 
 
 PAGE_TITLES = {

@@ -11,11 +11,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..texts import LocalizedText
+from ..texts import SurveyTexts
+
+
+def frozen(texts: dict | None) -> tuple | None:
+    """A text per language as a hashable value."""
+    return None if texts is None else tuple(sorted((str(k), str(v)) for k, v in texts.items()))
 
 
 @dataclass(frozen=True)
-class SurveyFace:
+class SurveyFace(SurveyTexts):
     COLUMNS: ClassVar[tuple[str, ...]] = (
         "id", "status", "title", "welcome", "privacy", "controller", "min_group_size",
         "retain_until",
@@ -30,17 +35,10 @@ class SurveyFace:
     min_group_size: int
     retain_until: dt.date | None
 
-    @property
-    def title_text(self) -> LocalizedText:
-        return LocalizedText(self.title or {})
-
-    @property
-    def welcome_text(self) -> LocalizedText:
-        return LocalizedText(self.welcome or {})
-
-    @property
-    def privacy_text(self) -> LocalizedText:
-        return LocalizedText(self.privacy or {})
+    def key(self) -> tuple:
+        """Everything a page shows of the survey, hashable (for ``kept.render_kept``)."""
+        return (self.id, self.status, frozen(self.title), frozen(self.welcome),
+                frozen(self.privacy), self.controller, self.min_group_size, self.retain_until)
 
 
 @dataclass(frozen=True)
