@@ -68,6 +68,20 @@ def test_closed_wave_refuses_storage(app):
         assert counts()["responses"] == 0
 
 
+def test_closed_survey_refuses_storage_and_leaves_the_invitation_unused(app):
+    with app.app_context():
+        survey = make_survey(status="closed")
+        invite(survey, "employees")
+        invitation_id = db.session.scalar(select(Invitation.id))
+        with pytest.raises(SurveyClosed):  # closed comes first, before "already used"
+            store_response(_segment(survey), ANSWERS, invitation_id=invitation_id)
+        assert counts() == {"responses": 0, "answers": 0, "comments": 0, "used": 0, "receipts": 0}
+        survey.status = "open"
+        db.session.commit()
+        store_response(_segment(survey), ANSWERS, invitation_id=invitation_id)
+        assert counts()["responses"] == 1 and counts()["used"] == 1
+
+
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
     with app.app_context():
         if not is_sqlite():  # PostgreSQL needs neither; its row locks do the queueing
