@@ -308,6 +308,30 @@ def test_the_thank_you_page_names_the_survey_without_asking_the_database(app, cl
     assert statements == []
 
 
+def test_an_open_link_shows_its_welcome_page_after_one_query(app, client):
+    with app.app_context():
+        link = open_link(make_survey())
+        engine = db.engine
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    from sqlalchemy import event
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        welcome = client.get(f"/o/{link}")
+        again = client.get(f"/o/{link}")  # the same journey, resumed
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert welcome.status_code == again.status_code == 200
+    html = welcome.get_data(as_text=True)
+    assert "Testumfrage" in html and "Testdorf" in html and 'href="/survey/page/1"' in html
+    assert "Die Befragung hat 2 Seiten." in html
+    assert len(statements) == 2 and all("open_link" in s for s in statements)
+
+
 def test_pinging_a_server_database_before_each_request_is_a_setting(app_factory, monkeypatch):
     import ikzsurvey.app
     from ikzsurvey.db import engine_options

@@ -87,16 +87,17 @@ def invitation(token: str):
 def open_link(key: str):
     if not well_formed(key):
         return invalid_link()
-    row = read_connection().execute(_OPEN_LINK, {"key": key}).one_or_none()
-    if row is None or not row.enabled:
+    # One query for the link, its survey's open wave and what the welcome page shows.
+    rows = read_connection().execute(_OPEN_LINK, {"key": key}).all()
+    if not rows or not rows[0].enabled:
         return invalid_link()
-    wave_id = row.wave_id
-    if row.status != "open" or wave_id is None:
-        return closed(_survey_face(row.survey_id))
-    _begin(
+    row = rows[0]
+    if row.status != "open" or row.wave_id is None:
+        return closed(_face_of(row, row.survey_id))
+    journey = _begin(
         Journey.start(
             survey_id=row.survey_id,
-            wave_id=wave_id,
+            wave_id=row.wave_id,
             municipality_id=row.municipality_id,
             audience_id=row.audience_id,
         )
@@ -104,7 +105,10 @@ def open_link(key: str):
     # An open link is the same for everyone of its segment (it is printed on flyers), so
     # it may stay in the address bar: the welcome page comes at once, without a redirect
     # and the round trip a phone would wait for. Reloading it resumes the journey.
-    return welcome()
+    ctx, response = _journey_context(journey, rows, wave_open=True)
+    if response is not None:
+        return response
+    return _welcome_page(ctx)
 
 
 # Built once: the statements of the requests every respondent makes.
@@ -124,25 +128,31 @@ _OPEN_WAVE = (
     .limit(1)
     .scalar_subquery()
 )
+#: What a journey's pages show of the survey and the segment, and the pins (a row per pin).
+_SHOWN = (
+    Survey.status,
+    *(getattr(Survey, name) for name in ("title", "welcome", "privacy", "controller",
+                                          "min_group_size", "retain_until")),
+    Audience.key.label("audience_key"),
+    Audience.labels.label("audience_labels"),
+    Municipality.name.label("municipality_name"),
+    SurveyQuestionSet.question_set_id,
+    SurveyQuestionSet.version,
+)
+#: The open link, its survey's open wave (if any) and what the welcome page shows.
 _OPEN_LINK = (
     select(OpenLink.enabled, OpenLink.survey_id, OpenLink.municipality_id,
-           OpenLink.audience_id, Survey.status, _OPEN_WAVE.label("wave_id"))
+           OpenLink.audience_id, _OPEN_WAVE.label("wave_id"), *_SHOWN)
     .join(Survey, Survey.id == OpenLink.survey_id)
+    .join(Audience, Audience.id == OpenLink.audience_id)
+    .join(Municipality, Municipality.id == OpenLink.municipality_id)
+    .outerjoin(SurveyQuestionSet, SurveyQuestionSet.survey_id == Survey.id)
     .where(OpenLink.key == bindparam("key"))
+    .order_by(SurveyQuestionSet.position)
 )
-#: The survey with its wave's status, the segment's names and the pins (a row per pin).
+#: The journey's survey with its wave's status, the segment's names and the pins.
 _JOURNEY = (
-    select(
-        Survey.status,
-        Wave.status.label("wave_status"),
-        *(getattr(Survey, name) for name in ("title", "welcome", "privacy", "controller",
-                                              "min_group_size", "retain_until")),
-        Audience.key.label("audience_key"),
-        Audience.labels.label("audience_labels"),
-        Municipality.name.label("municipality_name"),
-        SurveyQuestionSet.question_set_id,
-        SurveyQuestionSet.version,
-    )
+    select(Wave.status.label("wave_status"), *_SHOWN)
     .join(Wave, Wave.survey_id == Survey.id)
     .join(Audience, Audience.cooperation_id == Survey.cooperation_id)
     .join(Municipality, Municipality.cooperation_id == Survey.cooperation_id)
@@ -168,14 +178,17 @@ def _survey_face(survey_id: int | None) -> SurveyFace | None:
     return SurveyFace(**row._mapping) if row is not None else None
 
 
-def _begin(journey: Journey) -> None:
-    """Start the journey, or resume it when the same link is opened again."""
+def _begin(journey: Journey) -> Journey:
+    """Start the journey, or resume the one under way when the same link is opened again;
+    returns the journey that goes on."""
     current = Journey.current()
     if current is None or not current.same_start(journey):
         journey.save()
+        current = journey
     # The form token's secret is made now, so the session is written once here and not
     # again when the first page is shown (sessions are written only when they change).
     generate_csrf()
+    return current
 
 
 def _context():
@@ -199,11 +212,20 @@ def _context():
     ).all()
     if not rows:
         return None, closed(_survey_face(journey.survey_id))
-    row = rows[0]
+    return _journey_context(journey, rows, wave_open=rows[0].wave_status == "open")
+
+
+def _face_of(row, survey_id: int) -> SurveyFace:
     fields = row._mapping
-    survey = SurveyFace(**{name: fields[name] for name in SurveyFace.COLUMNS if name != "id"},
-                        id=journey.survey_id)
-    if row.status != "open" or row.wave_status != "open":
+    return SurveyFace(**{name: fields[name] for name in SurveyFace.COLUMNS if name != "id"},
+                      id=survey_id)
+
+
+def _journey_context(journey: Journey, rows, wave_open: bool):
+    """The context of the journey's pages from the rows of ``_JOURNEY`` or ``_OPEN_LINK``."""
+    row = rows[0]
+    survey = _face_of(row, journey.survey_id)
+    if row.status != "open" or not wave_open:
         return None, closed(survey)
     audience = AudienceFace(key=row.audience_key, labels=row.audience_labels)
     municipality = MunicipalityFace(name=row.municipality_name)
@@ -226,6 +248,10 @@ def welcome():
     ctx, response = _context()
     if response is not None:
         return response
+    return _welcome_page(ctx)
+
+
+def _welcome_page(ctx):
     # The page shows the survey's texts, the segment, the number of pages and the page the
     # journey goes on with: the same for everyone at the same point (kept per process).
     key = (ctx["survey"].key(), ctx["audience"].key, frozen(ctx["audience"].labels),
