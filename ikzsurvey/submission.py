@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -153,7 +153,12 @@ def store_response(
         elif not _spend_receipt(conn, receipt_key, segment.survey_id):
             raise AlreadySubmitted()
         if rows:
-            conn.execute(ANSWER.insert(), rows)
+            if conn.dialect.name == "postgresql":
+                # One statement with an array per column instead of a statement per row.
+                conn.execute(_ANSWERS_FROM_ARRAYS,
+                             {name: [row[name] for row in rows] for name in _ANSWER_COLUMNS})
+            else:
+                conn.execute(ANSWER.insert(), rows)
         if comments:
             conn.execute(COMMENT.insert(), comments)
     return response_id
@@ -162,6 +167,17 @@ def store_response(
 RESPONSE, ANSWER, COMMENT = Response.__table__, Answer.__table__, Comment.__table__
 RECEIPT = SubmissionReceipt.__table__
 
+_ANSWER_COLUMNS = {
+    "response_id": "varchar", "question_set_id": "varchar", "question_set_version": "integer",
+    "question_id": "varchar", "seq": "integer", "value_num": "double precision",
+    "value_text": "text",
+}
+#: PostgreSQL: a response's answers in one INSERT … SELECT FROM unnest(<one array per column>)
+_ANSWERS_FROM_ARRAYS = text(
+    f"INSERT INTO {ANSWER.name} ({', '.join(_ANSWER_COLUMNS)}) SELECT * FROM unnest("
+    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _ANSWER_COLUMNS.items())
+    + ")"
+)
 _RESPONSE_WHEN_OPEN = (
     RESPONSE.insert()
     .from_select(

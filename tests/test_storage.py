@@ -82,6 +82,14 @@ def test_closed_survey_refuses_storage_and_leaves_the_invitation_unused(app):
         assert counts()["responses"] == 1 and counts()["used"] == 1
 
 
+def test_the_array_insert_of_answers_names_every_column_of_the_table():
+    """PostgreSQL stores a response's answers with one INSERT from arrays: a column added to
+    the table must be added there too."""
+    from ikzsurvey.submission import _ANSWER_COLUMNS, ANSWER
+
+    assert set(_ANSWER_COLUMNS) == {column.name for column in ANSWER.columns}
+
+
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
     with app.app_context():
         if not is_sqlite():  # PostgreSQL needs neither; its row locks do the queueing
