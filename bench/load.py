@@ -8,9 +8,9 @@ One journey is what a browser without JavaScript does with a fresh cookie jar:
     POST /survey/page/1    → 303 next page … until the last page → 303 /survey/thanks
     GET  /survey/thanks    → 200
 
-Every form is parsed (html.parser): hidden fields are sent back as they came, every radio
-group gets a seeded random value, every text box a few random words, and the submit button
-``action=next``. Any other status, a redirect elsewhere or a network error counts as an
+Every form is read with regular expressions over its controls, as the peer's load client
+reads its forms: hidden fields are sent back as they came, every radio group gets a seeded
+random value, every text box a few random words, and the submit button ``action=next``. Any other status, a redirect elsewhere or a network error counts as an
 error for that journey. Each request opens its own connection (sync gunicorn workers close
 it after every response anyway), so the client measures what a browser would wait for.
 
@@ -22,14 +22,15 @@ Used by bench/run.py for ours and the bound app; also usable on its own:
 from __future__ import annotations
 
 import argparse
+import html
 import http.client
 import itertools
 import json
 import math
 import random
+import re
 import threading
 import time
-from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin, urlsplit
 
 WORDS = (
@@ -39,14 +40,29 @@ WORDS = (
 ).split()
 
 
-class FormParser(HTMLParser):
-    """Collects the first POST form (fields and action) and the links of a page."""
+# Forms are read the way the peer's own load client reads them (regular expressions over the
+# form's controls, shared/peers/django-survey/load.py), not with a full HTML parser: the client
+# shares the two cores with the servers, and parsing every tag of the welcome and form pages
+# cost it 3.2 ms of CPU per journey, the regular expressions 1.0 ms (docs/performance.md).
+_FORM = re.compile(r"<form\b([^>]*)>(.*?)</form\s*>", re.I | re.S)
+_CONTROL = re.compile(r"<(input|textarea|button)\b([^>]*)>", re.I)
+_LINK = re.compile(r"<a\b[^>]*?\bhref=\"([^\"]*)\"", re.I)
+_ATTR = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+
+
+def _attrs(text: str) -> dict[str, str]:
+    found = {}
+    for m in _ATTR.finditer(text):
+        value = next((v for v in m.group(2, 3, 4) if v is not None), "")
+        found[m.group(1).lower()] = html.unescape(value)
+    return found
+
+
+class FormParser:
+    """The first POST form of a page (action and fields) and the page's links."""
 
     def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.in_form = False
-        self.done = False
-        self.action = None
+        self.action: str | None = None
         self.hidden: list[tuple[str, str]] = []
         self.radios: dict[str, list[str]] = {}
         self.checks: dict[str, list[str]] = {}
@@ -54,19 +70,26 @@ class FormParser(HTMLParser):
         self.submit: tuple[str, str] | None = None
         self.links: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
-        a = {k: (v if v is not None else "") for k, v in attrs}
-        if tag == "a" and "href" in a:
-            self.links.append(a["href"])
-        if tag == "form" and not self.done and a.get("method", "get").lower() == "post":
-            self.in_form, self.action = True, a.get("action", "")
+    def feed(self, page: str) -> None:
+        self.links += [html.unescape(href) for href in _LINK.findall(page)]
+        for form in _FORM.finditer(page):
+            if _attrs(form.group(1)).get("method", "get").lower() != "post":
+                continue
+            self.action = _attrs(form.group(1)).get("action", "")
+            for control in _CONTROL.finditer(form.group(2)):
+                self._control(control.group(1).lower(), _attrs(control.group(2)))
             return
-        if not self.in_form or "disabled" in a or not a.get("name"):
+
+    def _control(self, tag: str, a: dict[str, str]) -> None:
+        name = a.get("name")
+        if "disabled" in a or not name:
             return
-        name = a["name"]
         if tag == "textarea":
             self.texts.append(name)
-        elif tag == "input":
+        elif tag == "button":
+            if a.get("value") == "next" and self.submit is None:
+                self.submit = (name, "next")
+        else:
             typ = a.get("type", "text").lower()
             if typ == "hidden":
                 self.hidden.append((name, a.get("value", "")))
@@ -76,12 +99,6 @@ class FormParser(HTMLParser):
                 self.checks.setdefault(name, []).append(a.get("value", "on"))
             elif typ in ("text", "search"):
                 self.texts.append(name)
-        elif tag == "button" and a.get("value") == "next" and self.submit is None:
-            self.submit = (name, "next")
-
-    def handle_endtag(self, tag):
-        if tag == "form" and self.in_form:
-            self.in_form, self.done = False, True
 
 
 def fill(form: FormParser, rng: random.Random) -> list[tuple[str, str]]:
