@@ -15,7 +15,10 @@ nightly. Redis expires its keys by itself.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import secrets
 import struct
 import time
 
@@ -24,6 +27,7 @@ from flask import Flask, current_app
 from flask_session import Session
 
 _HEADER = struct.Struct("I")  # cachelib's file header: the expiry time (0 = never)
+logger = logging.getLogger(__name__)
 
 
 class SessionFiles(FileSystemCache):
@@ -31,6 +35,29 @@ class SessionFiles(FileSystemCache):
 
     def __init__(self, path: str) -> None:
         super().__init__(path, threshold=0, mode=0o600)
+
+    def set(self, key: str, value, timeout=None, mgmt_element: bool = False) -> bool:
+        """Write the session to a new file, created with mode 0600, and move it into place.
+
+        As cachelib's ``set`` (the file is replaced at once, never half written), without
+        the calls that are not needed here: the counter (none), ``chmod`` after creating the
+        file with its mode, and checking the file before and after.
+        """
+        filename = self._get_filename(key)
+        temporary = f"{filename}.{secrets.token_hex(8)}{self._fs_transaction_suffix}"
+        header = _HEADER.pack(self._normalize_timeout(0 if mgmt_element else timeout))
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, self._mode)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(header)
+                self.serializer.dump(value, fh)
+            os.replace(temporary, filename)
+        except OSError:
+            logger.warning("Could not write the session file %s", filename, exc_info=True)
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+            return False
+        return True
 
     def remove_expired(self, now: float | None = None) -> int:
         """Delete every session file whose lifetime is over; return how many."""

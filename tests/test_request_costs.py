@@ -167,6 +167,33 @@ def test_expired_session_files_are_removed_and_live_ones_kept(tmp_path):
     assert store.remove_expired(now + 3661) == 0
 
 
+def test_a_session_file_is_private_replaced_whole_and_expires(tmp_path):
+    store = SessionFiles(str(tmp_path / "sessions"))
+    now = int(time.time())
+    assert store.set("someone", {"journey": {"answers": {"1": {"q": ["4"]}}}}, timeout=120)
+    assert store.set("someone", {"journey": {"answers": {"1": {"q": ["5"]}}}}, timeout=120)
+    (name,) = os.listdir(tmp_path / "sessions")  # one file, no temporary one left behind
+    path = tmp_path / "sessions" / name
+    assert path.stat().st_mode & 0o777 == 0o600
+    with open(path, "rb") as fh:
+        expires = struct.unpack("I", fh.read(4))[0]
+    assert now + 120 <= expires <= int(time.time()) + 120
+    assert store.get("someone") == {"journey": {"answers": {"1": {"q": ["5"]}}}}
+
+
+def test_a_session_that_cannot_be_written_is_reported_not_half_written(tmp_path, monkeypatch):
+    store = SessionFiles(str(tmp_path / "sessions"))
+    assert store.set("someone", {"journey": {"reached": 1}}, timeout=60)
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("ikzsurvey.sessions.os.replace", disk_full)
+    assert store.set("someone", {"journey": {"reached": 2}}, timeout=60) is False
+    assert len(os.listdir(tmp_path / "sessions")) == 1  # the temporary file is gone
+    assert store.get("someone") == {"journey": {"reached": 1}}  # the old session is whole
+
+
 def test_the_session_store_keeps_no_counter_file(app, client):
     with app.app_context():
         link = open_link(make_survey())
