@@ -78,15 +78,25 @@ def handle_csrf_error(exc: CSRFError):
     )
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "interest-cohort=()"),
+)
+
+
 def security_headers(response):
+    """The headers every response gets, unless its view set one of them itself; respondent
+    pages are never stored by a browser or proxy."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "interest-cohort=()")
-    if request.path.startswith(("/t/", "/o/", "/survey/")):
-        headers.setdefault("Cache-Control", "no-store")
+    present = set(headers.keys(lower=True))  # one pass over the headers, not one per name
+    missing = [(name, value) for name, value in SECURITY_HEADERS
+               if name.lower() not in present]
+    if "cache-control" not in present and request.path.startswith(RESPONDENT_PATHS):
+        missing.append(("Cache-Control", "no-store"))
+    headers.extend(missing)
     return response
 
 

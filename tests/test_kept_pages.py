@@ -9,8 +9,9 @@ import re
 from sqlalchemy import select
 
 from ikzsurvey.db import db
-from ikzsurvey.models import Survey
+from ikzsurvey.models import ApiToken, Survey
 from ikzsurvey.respondent.kept import TOKEN_PLACEHOLDER, KeptPages
+from ikzsurvey.tokens import hash_token, new_token
 
 from .conftest import csrf_token
 from .factories import make_survey, open_link
@@ -109,7 +110,8 @@ def test_signed_in_staff_and_waiting_messages_get_pages_rendered_afresh(app):
     with app.app_context():
         survey = make_survey()
         link = open_link(survey)
-        email = make_user(survey.cooperation_id, "admin")
+        cooperation_id = survey.cooperation_id
+        email = make_user(cooperation_id, "admin")
     journey_pages(app, link)
     before = len(kept(app))
     staff = Respondent(app.test_client())
@@ -123,6 +125,17 @@ def test_signed_in_staff_and_waiting_messages_get_pages_rendered_afresh(app):
         session["_flashes"] = [("info", "Eine Nachricht")]
     assert "Eine Nachricht" in respondent.open(f"/o/{link}").get_data(as_text=True)
     assert len(kept(app)) == before
+    # With an API token the footer has no "sign in" link: rendered afresh, not kept.
+    with app.app_context():
+        token = new_token()
+        db.session.add(ApiToken(token_hash=hash_token(token), role="viewer",
+                                cooperation_id=cooperation_id, label="test"))
+        db.session.commit()
+    bearer = app.test_client().get(f"/o/{link}", headers={"Authorization": f"Bearer {token}"})
+    assert bearer.status_code == 200 and 'href="/login"' not in bearer.get_data(as_text=True)
+    assert len(kept(app)) == before
+    plain = app.test_client().get(f"/o/{link}").get_data(as_text=True)
+    assert 'href="/login"' in plain
 
 
 def test_other_query_arguments_are_not_kept(app):

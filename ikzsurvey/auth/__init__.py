@@ -204,6 +204,8 @@ def authenticate(email: str, password: str) -> User | None:
 @bp.before_app_request
 def sign_out_when_idle():
     """A staff session ends after ``STAFF_IDLE_TIMEOUT`` without a request."""
+    if "_user_id" not in session:  # respondents and API tokens: no staff session to end
+        return None
     if not current_user.is_authenticated or current_user.get_id() is None:
         return None
     timeout = current_app.config["STAFF_IDLE_TIMEOUT"].total_seconds()

@@ -20,7 +20,6 @@ import threading
 from collections import OrderedDict
 
 from flask import current_app, render_template, request, session
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from ..texts import current_locale
@@ -63,10 +62,12 @@ def init_app(app) -> None:
 
 
 def keepable() -> bool:
-    """Whether this request's page may come from, and go into, the kept pages."""
+    """Whether this request's page may come from, and go into, the kept pages: not for a
+    signed-in staff member or an API token (whose pages differ), nor with a message waiting.
+    (Read from the session and the headers, without loading anyone's account.)"""
     if not set(request.args) <= {"lang"} or "_flashes" in session:
         return False
-    return not current_user.is_authenticated
+    return "_user_id" not in session and "Authorization" not in request.headers
 
 
 def render_kept(template: str, key: tuple, *, form_token: bool = False, **context) -> str:
