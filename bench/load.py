@@ -10,8 +10,9 @@ One journey is what a browser without JavaScript does with a fresh cookie jar:
 
 Every form is read with regular expressions over its controls, as the peer's load client
 reads its forms: hidden fields are sent back as they came, every radio group gets a seeded
-random value, every text box a few random words, and the submit button ``action=next``. Any other status, a redirect elsewhere or a network error counts as an
-error for that journey. Each request opens its own connection (sync gunicorn workers close
+random value, every text box a few random words, and the submit button ``action=next``.
+Any other status, a redirect elsewhere or a network error counts as an error for that
+journey. Each request opens its own connection (sync gunicorn workers close
 it after every response anyway), so the client measures what a browser would wait for.
 
 Used by bench/run.py for ours and the bound app; also usable on its own:

@@ -121,6 +121,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.extensions["ikzsurvey.registry"] = build_registry(pm)
 
     from . import api, auth, cli, errors, forms, health, organizer, pages, respondent
+    from .respondent import kept as kept_pages
     from .results import views as results
 
     app.jinja_env.globals.update(
@@ -130,7 +131,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(respondent.bp)
-    respondent.kept.init_app(app)
+    kept_pages.init_app(app)
     results.init_app(app)
     api.init_app(app)
     organizer.init_app(app)

@@ -172,9 +172,10 @@ _ANSWER_COLUMNS = {
     "question_id": "varchar", "seq": "integer", "value_num": "double precision",
     "value_text": "text",
 }
-#: PostgreSQL: a response's answers in one INSERT … SELECT FROM unnest(<one array per column>)
+#: PostgreSQL: a response's answers in one INSERT … SELECT FROM unnest(<one array per column>).
+#: Built once from the constants above; the values are bound parameters.
 _ANSWERS_FROM_ARRAYS = text(
-    f"INSERT INTO {ANSWER.name} ({', '.join(_ANSWER_COLUMNS)}) SELECT * FROM unnest("
+    f"INSERT INTO {ANSWER.name} ({', '.join(_ANSWER_COLUMNS)}) SELECT * FROM unnest("  # noqa: S608
     + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _ANSWER_COLUMNS.items())
     + ")"
 )

@@ -13,7 +13,6 @@ from ikzsurvey.models import ApiToken, Survey
 from ikzsurvey.respondent.kept import TOKEN_PLACEHOLDER, KeptPages
 from ikzsurvey.tokens import hash_token, new_token
 
-from .conftest import csrf_token
 from .factories import make_survey, open_link
 from .respondent import VALID_PAGE_ONE, VALID_PAGE_TWO, Respondent
 from .results_fixtures import make_user, sign_in

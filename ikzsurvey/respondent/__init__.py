@@ -33,7 +33,6 @@ from ..submission import (
 from ..surveys import SurveyUnavailable, registry, survey_pages
 from ..texts import LocalizedText, current_locale, localize
 from ..tokens import hash_token, well_formed
-from . import kept
 from .faces import AudienceFace, MunicipalityFace, SurveyFace, frozen
 from .journey import Journey
 from .kept import render_kept
