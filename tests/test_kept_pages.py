@@ -43,7 +43,7 @@ def test_kept_pages_are_the_pages_rendered_afresh(app):
     with app.app_context():
         link = open_link(make_survey())
     for lang in ("de", "en"):
-        kept(app)._pages.clear()
+        kept(app).clear()
         app.extensions["ikzsurvey.registry"].markup.clear()
         # The first page 1 is rendered with its form (its questions are kept from then on),
         # the second one is kept, the third one comes from the kept copy.

@@ -16,12 +16,11 @@ message is waiting to be flashed, and for any address with query arguments other
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 
 from flask import current_app, render_template, request, session
 from flask_wtf.csrf import generate_csrf
 
+from ..lru import LRU
 from ..texts import current_locale
 
 #: Pages kept per process (a page is 3 to 30 kB).
@@ -31,30 +30,11 @@ LIMIT = 512
 TOKEN_PLACEHOLDER = "form-token-" + secrets.token_hex(16)
 
 
-class KeptPages:
-    """A bounded map from keys to rendered pages, least recently used out first."""
+class KeptPages(LRU[tuple, str]):
+    """The rendered pages, by key; at most :data:`LIMIT`, least recently used out first."""
 
-    def __init__(self, limit: int = LIMIT):
-        self.limit = limit
-        self._pages: OrderedDict[tuple, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> str | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
-
-    def put(self, key: tuple, page: str) -> None:
-        with self._lock:
-            self._pages[key] = page
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.limit:
-                self._pages.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._pages)
+    def __init__(self, limit: int = LIMIT) -> None:
+        super().__init__(limit)
 
 
 def init_app(app) -> None:

@@ -13,8 +13,6 @@ Who sees what (:class:`Scope`):
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import (
@@ -36,6 +34,7 @@ from sqlalchemy import func, select
 from ..audit import audit
 from ..auth import is_organizer, organizer_required, role_required
 from ..db import db, write_transaction
+from ..lru import LRU
 from ..models import COMMENT_STATUSES, Comment, Invitation, Survey, Wave
 from ..models import Response as StoredResponse
 from ..surveys import registry
@@ -99,26 +98,11 @@ def scope_for(survey_id: int, public_wave: int | None) -> Scope:
 CACHE_SIZE = 16
 
 
-class ResultsCache:
+class ResultsCache(LRU[tuple, SurveyResults]):
     """A few recent results per application (so per database), least recently used out."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple, SurveyResults] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple) -> SurveyResults | None:
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-            return found
-
-    def put(self, key: tuple, results: SurveyResults) -> None:
-        with self.lock:
-            self.entries[key] = results
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+        super().__init__(size)
 
 
 def _fingerprint(scope: Scope) -> tuple:
