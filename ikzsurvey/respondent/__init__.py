@@ -275,9 +275,10 @@ def page(number: int):
 
     if request.method == "GET":
         saved = journey.answers.get(key)
-        if not saved and (markup := rendered(_untouched_key(current))) is not None:
+        untouched_key = _untouched_key(current)
+        if not saved and (markup := rendered(untouched_key)) is not None:
             # Nobody's answers on it: the same page for everyone but the form token.
-            key = (_untouched_key(current), number, len(pages), current.first_of_set,
+            key = (untouched_key, number, len(pages), current.first_of_set,
                    localize(current.section) if current.section else None)
             return render_kept("respondent/page.html", key, form_token=True,
                                **_page_context(ctx, number, None, errors=False,
@@ -303,15 +304,12 @@ def page(number: int):
     return _submit(ctx, checked={number: form})
 
 
-def _render_page(ctx, number: int, form, errors: bool, untouched: bool = False,
-                 questions_markup=None):
-    """The questionnaire page. Its questions, as nobody has answered them yet, look the
-    same for everyone who reads the same language: that markup is rendered once per
-    process (``untouched_key``) and then given as ``questions_markup``, without a form;
-    answered or faulty pages are rendered anew."""
+def _render_page(ctx, number: int, form, errors: bool, untouched: bool = False):
+    """The questionnaire page with its form. The questions of an untouched page are
+    rendered once per process (``untouched_key``); after that such a page is a kept one
+    (``page`` above). Answered or faulty pages are rendered anew."""
     return render_template(
-        "respondent/page.html",
-        **_page_context(ctx, number, form, errors, untouched, questions_markup),
+        "respondent/page.html", **_page_context(ctx, number, form, errors, untouched)
     )
 
 
