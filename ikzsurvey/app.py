@@ -53,6 +53,9 @@ def default_config(instance: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": "de",
         "WTF_CSRF_TIME_LIMIT": None,  # the session's lifetime limits it
         "EXTRA_PLUGINS": (),
+        # Respondent pages keep what they read of a survey this long per process
+        # (ikzsurvey/respondent/lookups.py); 0 reads it on every request.
+        "RESPONDENT_CACHE_SECONDS": 1.0,
     }
 
 
@@ -122,6 +125,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import api, auth, cli, errors, forms, health, organizer, pages, respondent
     from .respondent import kept as kept_pages
+    from .respondent import lookups
     from .results import views as results
 
     app.jinja_env.globals.update(
@@ -132,6 +136,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(respondent.bp)
     kept_pages.init_app(app)
+    lookups.init_app(app)
     results.init_app(app)
     api.init_app(app)
     organizer.init_app(app)

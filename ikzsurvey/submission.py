@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from .db import write_transaction
+from .db import db, write_transaction
 from .models import (
     Answer,
     Comment,
@@ -126,6 +125,10 @@ def store_response(
         if not a.detached
         for seq, v in enumerate(a.values)
     ]
+    if db.session().get_bind().dialect.name == "postgresql":
+        return _store_in_one_statement(
+            segment, response_id, rows, comments, invitation_id, receipt_key, on
+        )
     with write_transaction() as session:
         # Core statements on the transaction's connection: nothing here needs the ORM's
         # unit of work, and an executemany of plain rows is the cheapest way in.
@@ -153,12 +156,7 @@ def store_response(
         elif not _spend_receipt(conn, receipt_key, segment.survey_id):
             raise AlreadySubmitted()
         if rows:
-            if conn.dialect.name == "postgresql":
-                # One statement with an array per column instead of a statement per row.
-                conn.execute(_ANSWERS_FROM_ARRAYS,
-                             {name: [row[name] for row in rows] for name in _ANSWER_COLUMNS})
-            else:
-                conn.execute(ANSWER.insert(), rows)
+            conn.execute(ANSWER.insert(), rows)
         if comments:
             conn.execute(COMMENT.insert(), comments)
     return response_id
@@ -172,13 +170,6 @@ _ANSWER_COLUMNS = {
     "question_id": "varchar", "seq": "integer", "value_num": "double precision",
     "value_text": "text",
 }
-#: PostgreSQL: a response's answers in one INSERT … SELECT FROM unnest(<one array per column>).
-#: Built once from the constants above; the values are bound parameters.
-_ANSWERS_FROM_ARRAYS = text(
-    f"INSERT INTO {ANSWER.name} ({', '.join(_ANSWER_COLUMNS)}) SELECT * FROM unnest("  # noqa: S608
-    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _ANSWER_COLUMNS.items())
-    + ")"
-)
 _RESPONSE_WHEN_OPEN = (
     RESPONSE.insert()
     .from_select(
@@ -213,17 +204,114 @@ _MARK_USED = (
 )
 
 
+def _store_in_one_statement(segment, response_id, rows, comments, invitation_id,
+                            receipt_key, on) -> str:
+    """PostgreSQL: the whole response in one statement, in autocommit.
+
+    A statement is atomic on its own, so the transaction needs no ``BEGIN`` and no
+    ``COMMIT``: one round trip instead of six (open check, spent key or used invitation,
+    response, answers, comments, commit). The data-modifying parts run in a chain: the key
+    is spent (or the invitation marked used) only while the survey and wave are open, the
+    response goes in only if that happened, its answers and comments only with it.
+    """
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    params = {
+        "response_id": response_id,
+        "survey_id": segment.survey_id,
+        "wave_id": segment.wave_id,
+        "municipality_id": segment.municipality_id,
+        "audience_id": segment.audience_id,
+        "submitted_on": on or dt.date.today(),
+        **{f"a_{name}": [row[name] for row in rows] for name in _ANSWER_COLUMNS},
+        **{f"c_{name}": [c[name] for c in comments] for name in _COMMENT_ARRAYS},
+    }
+    if invitation_id is not None:
+        statement, params["invitation_id"] = _ONE_STATEMENT["invitation"], invitation_id
+    else:
+        statement, params["receipt_key"] = _ONE_STATEMENT["receipt"], receipt_key
+    try:
+        opened, stored = conn.execute(statement, params).one()
+    finally:
+        session.commit()  # ends the session's use of the autocommit connection
+    if not opened:
+        raise SurveyClosed()
+    if not stored:
+        raise AlreadySubmitted()
+    return response_id
+
+
+#: What differs between a response's comments (the rest is its segment).
+_COMMENT_ARRAYS = {
+    "id": "varchar", "question_set_id": "varchar", "question_set_version": "integer",
+    "question_id": "varchar", "text": "text",
+}
+
+
+def _one_statement(guard: str) -> text:
+    """The statement of :func:`_store_in_one_statement`; ``guard`` is the part that spends
+    the key or marks the invitation used and returns a row if it did."""
+    answer_arrays = ", ".join(
+        f"CAST(:a_{name} AS {kind}[])" for name, kind in _ANSWER_COLUMNS.items()
+    )
+    comment_arrays = ", ".join(
+        f"CAST(:c_{name} AS {kind}[])" for name, kind in _COMMENT_ARRAYS.items()
+    )
+    return text(
+        f"""WITH open_wave AS (
+    SELECT w.id AS wave_id, w.survey_id FROM {Wave.__tablename__} w
+    JOIN {Survey.__tablename__} s ON s.id = w.survey_id
+    WHERE w.id = :wave_id AND s.id = :survey_id AND w.status = 'open' AND s.status = 'open'
+), guard AS ({guard}
+), stored AS (
+    INSERT INTO {RESPONSE.name}
+        (id, survey_id, wave_id, municipality_id, audience_id, submitted_on)
+    SELECT :response_id, survey_id, wave_id, :municipality_id, :audience_id,
+           CAST(:submitted_on AS date)
+    FROM open_wave WHERE EXISTS (SELECT FROM guard)
+    RETURNING id
+), answers AS (
+    INSERT INTO {ANSWER.name} ({", ".join(_ANSWER_COLUMNS)})
+    SELECT * FROM unnest({answer_arrays}) WHERE EXISTS (SELECT FROM stored)
+), comments AS (
+    INSERT INTO {COMMENT.name} (survey_id, wave_id, municipality_id, audience_id, status,
+                             {", ".join(_COMMENT_ARRAYS)})
+    SELECT o.survey_id, o.wave_id, :municipality_id, :audience_id, 'pending', c.*
+    FROM open_wave o, unnest({comment_arrays}) AS c
+    WHERE EXISTS (SELECT FROM stored)
+)
+SELECT EXISTS (SELECT FROM open_wave), EXISTS (SELECT FROM stored)"""  # noqa: S608
+    )
+
+
+_ONE_STATEMENT = {
+    "receipt": _one_statement(
+        f"""
+    INSERT INTO {RECEIPT.name} (key, survey_id) SELECT :receipt_key, survey_id FROM open_wave
+    ON CONFLICT DO NOTHING RETURNING key"""  # noqa: S608
+    ),
+    "invitation": _one_statement(
+        f"""
+    UPDATE {Invitation.__tablename__} SET used = true
+    WHERE id = :invitation_id AND wave_id = :wave_id AND NOT used
+      AND EXISTS (SELECT FROM open_wave)
+    RETURNING id"""  # noqa: S608
+    ),
+}
+
+
 def _spend_receipt(conn, key: str, survey_id: int) -> bool:
     """Insert the journey's one-time key; ``False`` if it was spent already.
 
-    SQLite and PostgreSQL skip a duplicate with ``ON CONFLICT DO NOTHING`` (no savepoint,
-    no error to catch); other databases insert in a savepoint and catch the duplicate.
+    SQLite skips a duplicate with ``ON CONFLICT DO NOTHING`` (no savepoint, no error to
+    catch); other databases insert in a savepoint and catch the duplicate. (PostgreSQL
+    spends the key in :func:`_store_in_one_statement`.)
     """
     values = {"key": key, "survey_id": survey_id}
-    name = conn.dialect.name
-    if name in ("sqlite", "postgresql"):
-        dialect_insert = sqlite_insert if name == "sqlite" else postgresql_insert
-        statement = dialect_insert(RECEIPT).on_conflict_do_nothing().returning(RECEIPT.c.key)
+    if conn.dialect.name == "sqlite":
+        statement = sqlite_insert(RECEIPT).on_conflict_do_nothing().returning(RECEIPT.c.key)
         return conn.execute(statement, values).first() is not None
     try:
         with conn.begin_nested():

@@ -134,3 +134,69 @@ def test_concurrent_submissions_all_land_and_a_shared_token_counts_once(app):
     assert outcomes.count("stored") == 12 + 1  # every open-link key once, the token once
     with app.app_context():
         assert counts() == {"responses": 13, "answers": 13, "comments": 0, "used": 1, "receipts": 12}
+
+
+def test_the_one_statement_names_every_comment_column_but_the_redaction():
+    """PostgreSQL writes comments from arrays plus the segment: a column added to the table
+    must be added there too."""
+    from ikzsurvey.submission import _COMMENT_ARRAYS, COMMENT
+
+    segment_and_status = {"survey_id", "wave_id", "municipality_id", "audience_id", "status"}
+    left_empty = {"redacted_text"}  # set when an organizer redacts the comment
+    assert set(_COMMENT_ARRAYS) | segment_and_status | left_empty == {
+        column.name for column in COMMENT.columns
+    }
+
+
+MIXED = [
+    AnswerValues("sample", 1, "trust", (Value(number=4),)),
+    AnswerValues("sample", 1, "goals", (Value(text="heat"), Value(text="sun"))),
+    AnswerValues("sample", 1, "remarks", (Value(text="Mehr Info, bitte"),), detached=True),
+]
+
+
+def test_a_response_is_stored_whole_and_on_postgresql_in_one_statement(app):
+    from sqlalchemy import event
+
+    with app.app_context():
+        survey = make_survey()
+        segment = _segment(survey)
+        sent: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            sent.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            store_response(segment, MIXED, receipt_key="r" * 32)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        if db.engine.dialect.name == "postgresql":
+            # No BEGIN, no COMMIT, no statement per table: one round trip.
+            assert len(sent) == 1 and sent[0].lstrip().startswith("WITH")
+        else:  # SQLite: one write transaction of single statements (BEGIN IMMEDIATE)
+            assert len(sent) == 4
+        assert counts() == {"responses": 1, "answers": 3, "comments": 1, "used": 0,
+                            "receipts": 1}
+        row = db.session.execute(text(
+            "SELECT survey_id, wave_id, municipality_id, audience_id, question_id, text, "
+            "status, redacted_text FROM comment")).one()
+        assert tuple(row) == (segment.survey_id, segment.wave_id, segment.municipality_id,
+                              segment.audience_id, "remarks", "Mehr Info, bitte", "pending",
+                              None)
+        goals = db.session.execute(text(
+            "SELECT seq, value_text, value_num FROM answer WHERE question_id = 'goals' "
+            "ORDER BY seq")).all()
+        assert [tuple(g) for g in goals] == [(0, "heat", None), (1, "sun", None)]
+
+
+def test_a_response_without_answers_is_stored_once(app):
+    with app.app_context():
+        survey = make_survey()
+        invite(survey, "employees")
+        invitation_id = db.session.scalar(select(Invitation.id))
+        store_response(_segment(survey), [], invitation_id=invitation_id)
+        with pytest.raises(AlreadySubmitted):
+            store_response(_segment(survey), MIXED, invitation_id=invitation_id)
+        assert counts() == {"responses": 1, "answers": 0, "comments": 0, "used": 1,
+                            "receipts": 0}

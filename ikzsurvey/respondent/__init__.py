@@ -36,6 +36,7 @@ from ..tokens import hash_token, well_formed
 from .faces import AudienceFace, MunicipalityFace, SurveyFace, frozen
 from .journey import Journey
 from .kept import render_kept
+from .lookups import kept_rows
 
 bp = Blueprint("respondent", __name__)
 
@@ -86,8 +87,11 @@ def invitation(token: str):
 def open_link(key: str):
     if not well_formed(key):
         return invalid_link()
-    # One query for the link, its survey's open wave and what the welcome page shows.
-    rows = read_connection().execute(_OPEN_LINK, {"key": key}).all()
+    # One query for the link, its survey's open wave and what the welcome page shows,
+    # kept per process for a moment (lookups.py).
+    rows = kept_rows(
+        ("link", key), lambda: read_connection().execute(_OPEN_LINK, {"key": key}).all()
+    )
     if not rows or not rows[0].enabled:
         return invalid_link()
     row = rows[0]
@@ -197,18 +201,18 @@ def _context():
         if Journey.just_submitted():
             return None, redirect(url_for(".thanks"), 303)
         return None, message("no_journey", 400)
-    # One Core query for the survey, its wave's status, the segment and the pins. (The
-    # ORM's entities and unit of work would cost more than the query itself on a path
-    # every respondent takes three times; on PostgreSQL every round trip counts.)
-    rows = read_connection().execute(
-        _JOURNEY,
-        {
-            "survey_id": journey.survey_id,
-            "wave_id": journey.wave_id,
-            "audience_id": journey.audience_id,
-            "municipality_id": journey.municipality_id,
-        },
-    ).all()
+    # One Core query for the survey, its wave's status, the segment and the pins, kept per
+    # process for a moment (lookups.py). (The ORM's entities and unit of work would cost
+    # more than the query itself on a path every respondent takes three times.)
+    ids = {
+        "survey_id": journey.survey_id,
+        "wave_id": journey.wave_id,
+        "audience_id": journey.audience_id,
+        "municipality_id": journey.municipality_id,
+    }
+    rows = kept_rows(
+        ("journey", *ids.values()), lambda: read_connection().execute(_JOURNEY, ids).all()
+    )
     if not rows:
         return None, closed(_survey_face(journey.survey_id))
     return _journey_context(journey, rows, wave_open=rows[0].wave_status == "open")

@@ -1,0 +1,109 @@
+"""What a journey's pages read about their survey, kept per process for a moment.
+
+Every respondent request needs the same few facts: the open link (or the journey's survey
+and wave) with the survey's texts and status, the wave's status, the segment's names and
+the question set pins. They change rarely (an organizer edits, closes or deletes a survey,
+disables a link), yet were read by one query on every request, three per journey.
+
+Each process keeps the rows it read for :data:`DEFAULT_SECONDS` (``RESPONDENT_CACHE_SECONDS``;
+0 turns keeping off) and forgets all of them at once when this process changes a survey,
+wave, open link, municipality, audience or pin through the database session. A change made
+by another process (another worker or app node) is seen within that time. Nothing is stored
+on the strength of these rows: the response's own statement checks that the survey and its
+wave are open (:mod:`ikzsurvey.submission`), so a respondent who saw a page a moment after
+the survey closed is told so when sending it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..lru import LRU
+from ..models import Audience, Municipality, OpenLink, Survey, SurveyQuestionSet, Wave
+
+#: Seconds a row set is kept (the setting ``RESPONDENT_CACHE_SECONDS``).
+DEFAULT_SECONDS = 1.0
+#: Row sets kept per process: one per open link and one per segment in use.
+LIMIT = 4096
+#: What the kept rows are read from; a change to any of them through the ORM forgets them.
+WATCHED = (Survey, Wave, OpenLink, Audience, Municipality, SurveyQuestionSet)
+
+_generation = 0
+_lock = threading.Lock()
+
+
+def forget() -> None:
+    """Forget every kept row set, in every app of this process."""
+    global _generation
+    with _lock:
+        _generation += 1
+
+
+class Lookups(LRU[tuple, tuple]):
+    """Row sets by key, each with the time it expires and the generation it was read in."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(LIMIT)
+        self.seconds = seconds
+        self.clock = clock
+
+    def rows(self, key: tuple, read: Callable[[], Sequence]) -> Sequence:
+        """The rows kept for ``key``, or ``read()`` (and keep what it returned)."""
+        if self.seconds <= 0:
+            return read()
+        now = self.clock()
+        kept = self.get(key)
+        if kept is not None and kept[0] > now and kept[1] == _generation:
+            return kept[2]
+        generation = _generation  # before reading: a change meanwhile makes it stale
+        rows = read()
+        self.put(key, (now + self.seconds, generation, rows))
+        return rows
+
+
+def init_app(app) -> None:
+    seconds = float(app.config.get("RESPONDENT_CACHE_SECONDS", DEFAULT_SECONDS))
+    app.extensions["ikzsurvey.lookups"] = Lookups(seconds)
+
+
+def kept_rows(key: tuple, read: Callable[[], Sequence]) -> Sequence:
+    """:meth:`Lookups.rows` of the current app."""
+    return current_app.extensions["ikzsurvey.lookups"].rows(key, read)
+
+
+def _touches_watched(objects) -> bool:
+    return any(isinstance(obj, WATCHED) for obj in objects)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session, flush_context) -> None:
+    if _touches_watched(itertools.chain(session.new, session.dirty, session.deleted)):
+        session.info["ikzsurvey_forget_lookups"] = True
+        forget()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_change(state) -> None:
+    """``session.execute(update(Survey)…)`` and the like, which bypass the flush."""
+    if not (state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and issubclass(mapper.class_, WATCHED):
+        state.session.info["ikzsurvey_forget_lookups"] = True
+        forget()
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _after_end(session) -> None:
+    # Again at the end: another thread may have read and kept the rows as they were before
+    # the change was committed (or those of a change rolled back) in the meantime.
+    if session.info.pop("ikzsurvey_forget_lookups", False):
+        forget()
