@@ -9,14 +9,14 @@ invitation was used, or when: the response carries its segment and the date only
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, text, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
-from .db import db, write_transaction
+from .db import db
 from .models import (
     Answer,
     Comment,
@@ -125,41 +125,12 @@ def store_response(
         if not a.detached
         for seq, v in enumerate(a.values)
     ]
-    if db.session().get_bind().dialect.name == "postgresql":
-        return _store_in_one_statement(
-            segment, response_id, rows, comments, invitation_id, receipt_key, on
-        )
-    with write_transaction() as session:
-        # Core statements on the transaction's connection: nothing here needs the ORM's
-        # unit of work, and an executemany of plain rows is the cheapest way in.
-        conn = session.connection()
-        # The response row goes in only while its survey and wave are open: checked in the
-        # same statement, one round trip less than a query before it.
-        inserted = conn.execute(
-            _RESPONSE_WHEN_OPEN,
-            {
-                "b_id": response_id,
-                "b_survey_id": segment.survey_id,
-                "b_wave_id": segment.wave_id,
-                "b_municipality_id": segment.municipality_id,
-                "b_audience_id": segment.audience_id,
-                "b_submitted_on": on or dt.date.today(),
-            },
-        )
-        if inserted.rowcount != 1:
-            raise SurveyClosed()
-        if invitation_id is not None:
-            marked = conn.execute(_MARK_USED, {"b_invitation_id": invitation_id,
-                                               "b_wave_id": segment.wave_id})
-            if marked.rowcount != 1:
-                raise AlreadySubmitted()
-        elif not _spend_receipt(conn, receipt_key, segment.survey_id):
-            raise AlreadySubmitted()
-        if rows:
-            conn.execute(ANSWER.insert(), rows)
-        if comments:
-            conn.execute(COMMENT.insert(), comments)
-    return response_id
+    name = db.session().get_bind().dialect.name
+    store = {"postgresql": _store_in_one_statement, "sqlite": _store_on_sqlite}.get(name)
+    if store is None:
+        raise RuntimeError(f"ikzsurvey stores responses in SQLite or PostgreSQL, not {name}")
+    return store(segment, response_id, rows, comments, invitation_id, receipt_key,
+                 on or dt.date.today())
 
 
 RESPONSE, ANSWER, COMMENT = Response.__table__, Answer.__table__, Comment.__table__
@@ -170,38 +141,6 @@ _ANSWER_COLUMNS = {
     "question_id": "varchar", "seq": "integer", "value_num": "double precision",
     "value_text": "text",
 }
-_RESPONSE_WHEN_OPEN = (
-    RESPONSE.insert()
-    .from_select(
-        ["id", "survey_id", "wave_id", "municipality_id", "audience_id", "submitted_on"],
-        select(
-            bindparam("b_id", type_=RESPONSE.c.id.type),
-            Wave.survey_id,
-            Wave.id,
-            bindparam("b_municipality_id", type_=RESPONSE.c.municipality_id.type),
-            bindparam("b_audience_id", type_=RESPONSE.c.audience_id.type),
-            bindparam("b_submitted_on", type_=RESPONSE.c.submitted_on.type),
-        )
-        .join(Survey, Survey.id == Wave.survey_id)
-        .where(
-            Wave.id == bindparam("b_wave_id"),
-            Survey.id == bindparam("b_survey_id"),
-            Wave.status == "open",
-            Survey.status == "open",
-        ),
-    )
-    # rowcount of an INSERT is otherwise lost with the cursor on some drivers (psycopg)
-    .execution_options(preserve_rowcount=True)
-)
-_MARK_USED = (
-    update(Invitation.__table__)
-    .where(
-        Invitation.id == bindparam("b_invitation_id"),
-        Invitation.wave_id == bindparam("b_wave_id"),
-        Invitation.used.is_(False),
-    )
-    .values(used=True)
-)
 
 
 def _store_in_one_statement(segment, response_id, rows, comments, invitation_id,
@@ -224,7 +163,7 @@ def _store_in_one_statement(segment, response_id, rows, comments, invitation_id,
         "wave_id": segment.wave_id,
         "municipality_id": segment.municipality_id,
         "audience_id": segment.audience_id,
-        "submitted_on": on or dt.date.today(),
+        "submitted_on": on,
         **{f"a_{name}": [row[name] for row in rows] for name in _ANSWER_COLUMNS},
         **{f"c_{name}": [c[name] for c in comments] for name in _COMMENT_ARRAYS},
     }
@@ -302,20 +241,81 @@ _ONE_STATEMENT = {
 }
 
 
-def _spend_receipt(conn, key: str, survey_id: int) -> bool:
-    """Insert the journey's one-time key; ``False`` if it was spent already.
+def _store_on_sqlite(segment, response_id, rows, comments, invitation_id, receipt_key,
+                     on) -> str:
+    """SQLite: one write transaction of single statements, sent straight to the driver.
 
-    SQLite skips a duplicate with ``ON CONFLICT DO NOTHING`` (no savepoint, no error to
-    catch); other databases insert in a savepoint and catch the duplicate. (PostgreSQL
-    spends the key in :func:`_store_in_one_statement`.)
+    SQLite runs in this process, so a statement costs no round trip, only what is done to
+    send it; SQLAlchemy's part of that (events, parameter processing, result objects) was a
+    fifth of a respondent's submission (docs/performance.md), for statements that are the
+    same every time. The transaction takes the write lock at its start (``BEGIN
+    IMMEDIATE``), as :func:`~ikzsurvey.db.write_transaction` does, so concurrent
+    submissions queue for it instead of failing. A driver error comes out as SQLAlchemy's
+    own (``IntegrityError`` …), as from any other statement.
     """
-    values = {"key": key, "survey_id": survey_id}
-    if conn.dialect.name == "sqlite":
-        statement = sqlite_insert(RECEIPT).on_conflict_do_nothing().returning(RECEIPT.c.key)
-        return conn.execute(statement, values).first() is not None
+    session = db.session()
+    if session.in_transaction():
+        session.commit()  # no snapshot or lock of this session's held meanwhile
+    ids = {
+        "response_id": response_id,
+        "survey_id": segment.survey_id,
+        "wave_id": segment.wave_id,
+        "municipality_id": segment.municipality_id,
+        "audience_id": segment.audience_id,
+        "submitted_on": on.isoformat(),  # as SQLAlchemy's Date stores it in SQLite
+        "invitation_id": invitation_id,
+        "receipt_key": receipt_key,
+    }
+    raw = db.engine.raw_connection()
+    statement, params = "BEGIN IMMEDIATE", None
     try:
-        with conn.begin_nested():
-            conn.execute(RECEIPT.insert(), values)
-    except IntegrityError:
-        return False
-    return True
+        cursor = raw.cursor()
+        cursor.execute(statement)
+        try:
+            statement, params = _SQLITE["response"], ids
+            if cursor.execute(statement, params).rowcount != 1:
+                raise SurveyClosed()
+            statement = _SQLITE["invitation" if invitation_id is not None else "receipt"]
+            if cursor.execute(statement, params).rowcount != 1:
+                raise AlreadySubmitted()
+            if rows:
+                statement, params = _SQLITE["answers"], rows
+                cursor.executemany(statement, params)
+            if comments:
+                statement, params = _SQLITE["comments"], comments
+                cursor.executemany(statement, params)
+            statement, params = "COMMIT", None
+            cursor.execute(statement)
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        finally:
+            cursor.close()
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(statement, params, exc, sqlite3.Error) from exc
+    finally:
+        raw.close()  # back to the pool
+    return response_id
+
+
+def _insert(table, columns) -> str:
+    return (f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(':' + c for c in columns)})")
+
+
+#: The statements of :func:`_store_on_sqlite`, with named parameters (``sqlite3``'s own).
+_SQLITE = {
+    # The response goes in only while its survey and wave are open.
+    "response": f"""INSERT INTO {RESPONSE.name}
+    (id, survey_id, wave_id, municipality_id, audience_id, submitted_on)
+SELECT :response_id, w.survey_id, w.id, :municipality_id, :audience_id, :submitted_on
+FROM {Wave.__tablename__} w JOIN {Survey.__tablename__} s ON s.id = w.survey_id
+WHERE w.id = :wave_id AND s.id = :survey_id AND w.status = 'open'
+  AND s.status = 'open'""",  # noqa: S608
+    "receipt": f"INSERT INTO {RECEIPT.name} (key, survey_id) "  # noqa: S608
+    "VALUES (:receipt_key, :survey_id) ON CONFLICT DO NOTHING",
+    "invitation": f"UPDATE {Invitation.__tablename__} SET used = 1 "  # noqa: S608
+    "WHERE id = :invitation_id AND wave_id = :wave_id AND used = 0",
+    "answers": _insert(ANSWER, _ANSWER_COLUMNS),
+    "comments": _insert(COMMENT, [c.name for c in COMMENT.columns if c.name != "redacted_text"]),
+}
