@@ -9,6 +9,7 @@ deferred transactions and never block on writers (WAL).
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Iterator
 from contextvars import ContextVar
 
@@ -89,6 +90,21 @@ def read_connection():
     if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
         return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     return session.connection()
+
+
+_autocommit_engines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def autocommit_engine() -> Engine:
+    """The app's engine with its connections in autocommit (the same pool), for a single
+    statement that is a transaction of its own; outside the ORM session."""
+    engine = db.engine
+    option = _autocommit_engines.get(engine)
+    if option is None:
+        option = _autocommit_engines[engine] = engine.execution_options(
+            isolation_level="AUTOCOMMIT"
+        )
+    return option
 
 
 @contextlib.contextmanager

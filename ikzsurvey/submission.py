@@ -9,14 +9,14 @@ invitation was used, or when: the response carries its segment and the date only
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from .db import db
+from .db import autocommit_engine, db
 from .models import (
     Answer,
     Comment,
@@ -155,8 +155,7 @@ def _store_in_one_statement(segment, response_id, rows, comments, invitation_id,
     """
     session = db.session()
     if session.in_transaction():
-        session.commit()
-    conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        session.commit()  # nothing of this session's is pending or locked meanwhile
     params = {
         "response_id": response_id,
         "survey_id": segment.survey_id,
@@ -164,17 +163,17 @@ def _store_in_one_statement(segment, response_id, rows, comments, invitation_id,
         "municipality_id": segment.municipality_id,
         "audience_id": segment.audience_id,
         "submitted_on": on,
-        **{f"a_{name}": [row[name] for row in rows] for name in _ANSWER_COLUMNS},
-        **{f"c_{name}": [c[name] for c in comments] for name in _COMMENT_ARRAYS},
+        # One JSON text each, read by json_to_recordset: cheaper to send than an array per
+        # column, whose every element the driver would convert on its own.
+        "answers": json.dumps(rows),
+        "comments": json.dumps(comments),
     }
     if invitation_id is not None:
         statement, params["invitation_id"] = _ONE_STATEMENT["invitation"], invitation_id
     else:
         statement, params["receipt_key"] = _ONE_STATEMENT["receipt"], receipt_key
-    try:
-        opened, stored = conn.execute(statement, params).one()
-    finally:
-        session.commit()  # ends the session's use of the autocommit connection
+    with autocommit_engine().connect() as conn:
+        opened, stored = conn.exec_driver_sql(statement, params).one()
     if not opened:
         raise SurveyClosed()
     if not stored:
@@ -182,59 +181,61 @@ def _store_in_one_statement(segment, response_id, rows, comments, invitation_id,
     return response_id
 
 
+def _recordset(columns: dict[str, str]) -> str:
+    return ", ".join(f"{name} {kind}" for name, kind in columns.items())
+
+
 #: What differs between a response's comments (the rest is its segment).
-_COMMENT_ARRAYS = {
+_COMMENT_COLUMNS = {
     "id": "varchar", "question_set_id": "varchar", "question_set_version": "integer",
     "question_id": "varchar", "text": "text",
 }
+#: An answer's columns but the response's id.
+_ANSWER_VALUES = {name: kind for name, kind in _ANSWER_COLUMNS.items() if name != "response_id"}
 
 
-def _one_statement(guard: str) -> text:
-    """The statement of :func:`_store_in_one_statement`; ``guard`` is the part that spends
-    the key or marks the invitation used and returns a row if it did."""
-    answer_arrays = ", ".join(
-        f"CAST(:a_{name} AS {kind}[])" for name, kind in _ANSWER_COLUMNS.items()
-    )
-    comment_arrays = ", ".join(
-        f"CAST(:c_{name} AS {kind}[])" for name, kind in _COMMENT_ARRAYS.items()
-    )
-    return text(
-        f"""WITH open_wave AS (
+def _one_statement(guard: str) -> str:
+    """The statement of :func:`_store_in_one_statement` (the driver's own parameter
+    style); ``guard`` spends the key or marks the invitation used and returns a row if it
+    did."""
+    return f"""WITH open_wave AS (
     SELECT w.id AS wave_id, w.survey_id FROM {Wave.__tablename__} w
     JOIN {Survey.__tablename__} s ON s.id = w.survey_id
-    WHERE w.id = :wave_id AND s.id = :survey_id AND w.status = 'open' AND s.status = 'open'
+    WHERE w.id = %(wave_id)s AND s.id = %(survey_id)s AND w.status = 'open'
+      AND s.status = 'open'
 ), guard AS ({guard}
 ), stored AS (
     INSERT INTO {RESPONSE.name}
         (id, survey_id, wave_id, municipality_id, audience_id, submitted_on)
-    SELECT :response_id, survey_id, wave_id, :municipality_id, :audience_id,
-           CAST(:submitted_on AS date)
+    SELECT %(response_id)s, survey_id, wave_id, %(municipality_id)s, %(audience_id)s,
+           CAST(%(submitted_on)s AS date)
     FROM open_wave WHERE EXISTS (SELECT FROM guard)
     RETURNING id
 ), answers AS (
     INSERT INTO {ANSWER.name} ({", ".join(_ANSWER_COLUMNS)})
-    SELECT * FROM unnest({answer_arrays}) WHERE EXISTS (SELECT FROM stored)
+    SELECT s.id, a.* FROM stored s,
+        json_to_recordset(CAST(%(answers)s AS json)) AS a({_recordset(_ANSWER_VALUES)})
 ), comments AS (
     INSERT INTO {COMMENT.name} (survey_id, wave_id, municipality_id, audience_id, status,
-                             {", ".join(_COMMENT_ARRAYS)})
-    SELECT o.survey_id, o.wave_id, :municipality_id, :audience_id, 'pending', c.*
-    FROM open_wave o, unnest({comment_arrays}) AS c
-    WHERE EXISTS (SELECT FROM stored)
+                             {", ".join(_COMMENT_COLUMNS)})
+    SELECT o.survey_id, o.wave_id, %(municipality_id)s, %(audience_id)s, 'pending', c.*
+    FROM stored, open_wave o,
+        json_to_recordset(CAST(%(comments)s AS json)) AS c({_recordset(_COMMENT_COLUMNS)})
 )
 SELECT EXISTS (SELECT FROM open_wave), EXISTS (SELECT FROM stored)"""  # noqa: S608
-    )
 
 
 _ONE_STATEMENT = {
     "receipt": _one_statement(
         f"""
-    INSERT INTO {RECEIPT.name} (key, survey_id) SELECT :receipt_key, survey_id FROM open_wave
+    INSERT INTO {RECEIPT.name} (key, survey_id)
+    SELECT %(receipt_key)s, survey_id FROM open_wave
     ON CONFLICT DO NOTHING RETURNING key"""  # noqa: S608
     ),
     "invitation": _one_statement(
         f"""
     UPDATE {Invitation.__tablename__} SET used = true
-    WHERE id = :invitation_id AND wave_id = :wave_id AND NOT used
+    WHERE id = %(invitation_id)s AND wave_id = %(wave_id)s AND NOT used
       AND EXISTS (SELECT FROM open_wave)
     RETURNING id"""  # noqa: S608
     ),

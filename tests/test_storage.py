@@ -139,11 +139,11 @@ def test_concurrent_submissions_all_land_and_a_shared_token_counts_once(app):
 def test_the_one_statement_names_every_comment_column_but_the_redaction():
     """PostgreSQL writes comments from arrays plus the segment: a column added to the table
     must be added there too."""
-    from ikzsurvey.submission import _COMMENT_ARRAYS, COMMENT
+    from ikzsurvey.submission import _COMMENT_COLUMNS, COMMENT
 
     segment_and_status = {"survey_id", "wave_id", "municipality_id", "audience_id", "status"}
     left_empty = {"redacted_text"}  # set when an organizer redacts the comment
-    assert set(_COMMENT_ARRAYS) | segment_and_status | left_empty == {
+    assert set(_COMMENT_COLUMNS) | segment_and_status | left_empty == {
         column.name for column in COMMENT.columns
     }
 
