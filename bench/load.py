@@ -221,9 +221,10 @@ def warm_up(base: str, keys: list[str], count: int = 4, timeout: float = 60.0) -
     return done
 
 
-def run_load(base: str, keys: list[str], n: int, concurrency: int = 8, seed: int = 2026,
+def run_load(base: str, keys: list[str], n: int, concurrency: int = 8, seed: int | str = 2026,
              timeout: float = 60.0, max_seconds: float = 1800.0) -> dict:
-    """Submit ``n`` journeys on ``concurrency`` threads; return the figures."""
+    """Submit ``n`` journeys on ``concurrency`` threads; return the figures (with the sorted
+    latencies of the journeys and of their last POSTs, for :func:`combine`)."""
     counter = itertools.count()
     lock = threading.Lock()
     latencies: list[float] = []
@@ -275,6 +276,33 @@ def run_load(base: str, keys: list[str], n: int, concurrency: int = 8, seed: int
         "p99_ms": r(pct(latencies, 99)),
         "post_p50_ms": r(pct(posts, 50)),
         "client_cpu_s": round(time.process_time() - cpu0, 2),
+        "latencies_ms": latencies,
+        "post_latencies_ms": posts,
+    }
+
+
+def combine(parts: list[dict]) -> dict:
+    """The figures of several :func:`run_load` rounds against one server, as one run:
+    journeys ÷ the seconds spent in the rounds, percentiles over all journeys."""
+    latencies = sorted(v for part in parts for v in part["latencies_ms"])
+    posts = sorted(v for part in parts for v in part["post_latencies_ms"])
+    seconds = sum(part["seconds"] for part in parts)
+    errors = [e for part in parts for e in part["error_samples"]]
+    r = lambda v: None if v is None else round(v, 1)  # noqa: E731
+    return {
+        "n": sum(part["n"] for part in parts),
+        "concurrency": parts[0]["concurrency"],
+        "rounds": len(parts),
+        "ok": len(latencies),
+        "errors": sum(part["errors"] for part in parts),
+        "error_samples": errors[:5],
+        "seconds": round(seconds, 3),
+        "responses_per_s": round(len(latencies) / seconds, 2) if seconds else None,
+        "round_responses_per_s": [part["responses_per_s"] for part in parts],
+        "p50_ms": r(pct(latencies, 50)),
+        "p99_ms": r(pct(latencies, 99)),
+        "post_p50_ms": r(pct(posts, 50)),
+        "client_cpu_s": round(sum(part["client_cpu_s"] for part in parts), 2),
     }
 
 
@@ -288,7 +316,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2026)
     args = ap.parse_args()
     warm_up(args.base, args.link)
-    print(json.dumps(run_load(args.base, args.link, args.n, args.concurrency, args.seed)))
+    result = run_load(args.base, args.link, args.n, args.concurrency, args.seed)
+    print(json.dumps({k: v for k, v in result.items() if not k.endswith("latencies_ms")}))
 
 
 if __name__ == "__main__":

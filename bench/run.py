@@ -42,7 +42,7 @@ from bench.common import (  # noqa: E402
     rss_kib,
     run_json,
 )
-from bench.load import Browser, journey, run_load, warm_up  # noqa: E402
+from bench.load import Browser, combine, journey, run_load, warm_up  # noqa: E402
 from bench.peer import Peer  # noqa: E402
 
 MUNICIPALITIES = ("Bergheim", "Tannau", "Wiesenbach", "Kleinmühlen")
@@ -133,30 +133,44 @@ def capture_pages(base: str, key: str, dest: Path) -> None:
         (dest / f"{name}.html").write_text(pages[name], encoding="utf-8")
 
 
-def load_one(base: str, keys: list[str], args, db: Database, survey_id: int) -> dict:
-    warm_up(base, keys, 4)
-    before = count(db, survey_id)
-    result = run_load(base, keys, args.responses, args.concurrency, seed=args.seed)
+def stored(db: Database, survey_id: int, before: tuple[int, int, int], result: dict) -> None:
     after = count(db, survey_id)
     result["stored"] = after[0] - before[0]
     result["answers_stored"] = after[1] - before[1]
     result["comments_stored"] = after[2] - before[2]
-    return result
+
+
+def alternate(ours: tuple, bound: tuple, args, db: Database) -> tuple[dict, dict]:
+    """N journeys against ours and N against the bound, in alternating rounds.
+
+    Each of ``ours`` and ``bound`` is ``(base, keys, survey_id)``. Both servers run side by
+    side (the idle one sleeps); the rounds take turns — ours, bound, ours, bound … — so a
+    change in the machine's speed during the run (other work on the host, which the two
+    cores share) weighs on both alike, instead of on whichever was measured at the time.
+    """
+    rounds = max(1, min(args.rounds, args.responses))
+    sizes = [args.responses // rounds + (i < args.responses % rounds) for i in range(rounds)]
+    before = {}
+    for base, keys, survey_id in (ours, bound):
+        warm_up(base, keys, 4)
+        before[base] = count(db, survey_id)
+    parts: dict[str, list[dict]] = {ours[0]: [], bound[0]: []}
+    for i, size in enumerate(sizes):
+        for base, keys, _survey_id in (ours, bound):
+            parts[base].append(run_load(base, keys, size, args.concurrency,
+                                        seed=f"{args.seed}.{i}"))
+    results = []
+    for base, _keys, survey_id in (ours, bound):
+        result = combine(parts[base])
+        stored(db, survey_id, before[base], result)
+        results.append(result)
+    return results[0], results[1]
 
 
 def submit_phase(db: Database, info: dict, args, peer: dict | None) -> None:
     workdir = db.workdir
     ours_survey = info["surveys"]["submit"]
     keys = [link["key"] for link in ours_survey["links"]]
-    log(f"{db.kind}: submit — ours, {args.responses} responses, {args.concurrency} clients")
-    with Gunicorn(OUR_APP, db.env(**args.app_env), 2, free_port(),
-                  workdir / f"gunicorn-ours-{db.kind}.log",
-                  timeout=120) as server:
-        capture_pages(server.base, keys[0], workdir / f"bound-pages-{db.kind}")
-        ours = load_one(server.base, keys, args, db, ours_survey["id"])
-        errors_log = server.tail() if ours["errors"] else ""
-    log(f"{db.kind}: ours {ours}")
-
     bound_survey = info["surveys"]["bound"]
     config = {
         "kind": db.kind, "dsn": db.dsn, "survey_id": bound_survey["id"],
@@ -168,14 +182,23 @@ def submit_phase(db: Database, info: dict, args, peer: dict | None) -> None:
     config_path = workdir / f"bound-{db.kind}.json"
     config_path.write_text(json.dumps(config))
     bound_keys = list(config["links"])
-    log(f"{db.kind}: submit — bound WSGI app")
-    with Gunicorn(BOUND_APP, db.env(BENCH_BOUND_CONFIG=config_path), 2, free_port(),
-                  workdir / f"gunicorn-bound-{db.kind}.log", timeout=120) as server:
-        bound = load_one(server.base, bound_keys, args, db, bound_survey["id"])
+    log(f"{db.kind}: submit — ours and the bound WSGI app, {args.responses} responses each, "
+        f"{args.concurrency} clients, {args.rounds} alternating rounds")
+    with Gunicorn(OUR_APP, db.env(**args.app_env), 2, free_port(),
+                  workdir / f"gunicorn-ours-{db.kind}.log", timeout=120) as server:
+        capture_pages(server.base, keys[0], workdir / f"bound-pages-{db.kind}")
+        with Gunicorn(BOUND_APP, db.env(BENCH_BOUND_CONFIG=config_path), 2, free_port(),
+                      workdir / f"gunicorn-bound-{db.kind}.log", timeout=120) as bound_server:
+            ours, bound = alternate((server.base, keys, ours_survey["id"]),
+                                    (bound_server.base, bound_keys, bound_survey["id"]),
+                                    args, db)
+        errors_log = server.tail() if ours["errors"] else ""
+    log(f"{db.kind}: ours {ours}")
     log(f"{db.kind}: bound {bound}")
 
     common = {"app_env": args.app_env} if args.app_env else {}
     common |= {"n": args.responses, "concurrency": args.concurrency, "workers": 2,
+               "rounds": ours["rounds"], "ours_round_rps": ours["round_responses_per_s"],
               "p50_ms": ours["p50_ms"], "p99_ms": ours["p99_ms"],
               "post_p50_ms": ours["post_p50_ms"], "errors": ours["errors"],
               "submitted": ours["ok"], "stored": ours["stored"],
@@ -207,6 +230,7 @@ def submit_phase(db: Database, info: dict, args, peer: dict | None) -> None:
         **common,
         "reference_name": "bench/bound_app.py (static pages, plain SQL), gunicorn 2 sync workers",
         "reference_p50_ms": bound["p50_ms"], "reference_p99_ms": bound["p99_ms"],
+        "reference_round_rps": bound["round_responses_per_s"],
         "reference_errors": bound["errors"], "reference_stored": bound["stored"],
     })
     if errors_log:
@@ -303,6 +327,9 @@ def parse_args(argv=None):
     ap.add_argument("-n", "--responses", type=int, default=None,
                     help="responses per submit run (default 2000; quick 100)")
     ap.add_argument("-c", "--concurrency", type=int, default=8)
+    ap.add_argument("--rounds", type=int, default=5,
+                    help="alternating rounds of ours and the bound in the submit phase "
+                         "(default 5; 1: all of ours, then all of the bound)")
     ap.add_argument("--sizes", default=None,
                     help="stored responses for results, comma-separated "
                          "(default 10000,100000,1000000; quick 1000,10000)")
