@@ -18,13 +18,11 @@ def field_name(question: Question) -> str:
     return f"q-{question.id}"
 
 
-def page_form(page: Page, registry: Registry, formdata=None, meta_csrf: bool | None = None):
+def page_form(page: Page, registry: Registry, formdata=None):
     """A form for one page. ``formdata`` is the posted data or a saved copy of it."""
     kwargs = {}
     if formdata is not None:  # otherwise Flask-WTF takes the posted form
         kwargs["formdata"] = formdata
-    if meta_csrf is not None:
-        kwargs["meta"] = {"csrf": meta_csrf}
     form = _form_class(page, registry)(**kwargs)
     form.questions = [(q, form[field_name(q)]) for q in page.questions]
     return form
@@ -33,13 +31,16 @@ def page_form(page: Page, registry: Registry, formdata=None, meta_csrf: bool | N
 def _form_class(page: Page, registry: Registry) -> type[FlaskForm]:
     """The form class of a page, made once per process: a question set version never
     changes, so neither do the fields its questions make."""
-    qs = page.question_set
-    key = (qs.id, qs.version, tuple(q.id for q in page.questions))
+    key = page.key
     cls = registry.form_classes.get(key)
     if cls is None:
 
         class PageForm(FlaskForm):
-            pass
+            class Meta:
+                # Every POST's form token is checked before any view runs (CSRFProtect,
+                # app-wide, in ikzsurvey/app.py); a token field of the form's own would
+                # make and check another one on every page sent.
+                csrf = False
 
         for question in page.questions:
             field = registry.kind_of(question).make_field(question)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import current_app
 
@@ -23,6 +24,12 @@ class Page:
     section: Text | None
     questions: tuple[Question, ...]
     first_of_set: bool
+
+    @cached_property
+    def key(self) -> tuple:
+        """What sets the page's fields: its question set version and its questions."""
+        qs = self.question_set
+        return (qs.id, qs.version, tuple(q.id for q in self.questions))
 
 
 def registry() -> Registry:

@@ -273,6 +273,31 @@ def test_missing_csrf_token_is_rejected_and_nothing_saved(app, client):
     assert client.get("/survey/page/2").status_code == 303  # page 1 was not accepted
 
 
+def test_the_last_page_takes_only_its_own_sessions_form_token(app):
+    """Pages are sent with the session's form token, checked before any view runs: a token
+    of another respondent's session or a forged one stores nothing."""
+    with app.app_context():
+        key = open_link(make_survey())
+    other = Respondent(app.test_client())
+    other.open(f"/o/{key}")
+    other.page(1)
+    respondent = Respondent(app.test_client())
+    respondent.open(f"/o/{key}")
+    assert respondent.post(1, VALID_PAGE_ONE).status_code == 303
+    respondent.page(2)
+    own = respondent.csrf
+    for token in (other.csrf, own[:-2] + ("AA" if not own.endswith("AA") else "BB"), ""):
+        respondent.csrf = token
+        rejected = respondent.post(2, VALID_PAGE_TWO)
+        assert rejected.status_code == 400, token
+    with app.app_context():
+        assert counts()["responses"] == 0
+    respondent.csrf = own
+    assert respondent.post(2, VALID_PAGE_TWO).headers["Location"].endswith("/survey/thanks")
+    with app.app_context():
+        assert counts()["responses"] == 1
+
+
 def test_pages_without_a_journey_explain_what_to_do(client):
     response = client.get("/survey/page/1")
     assert response.status_code == 400

@@ -48,7 +48,7 @@ def form_for(app, formdata):
 
     qs = QuestionSet(id="rendering", version=1, title="R", questions=QUESTIONS)
     (page,) = pages_for([qs])
-    return page_form(page, registry(), formdata, False)
+    return page_form(page, registry(), formdata)
 
 
 @pytest.mark.parametrize("locale", ["de", "en"])
@@ -246,8 +246,8 @@ def test_a_changed_pin_is_seen_on_the_next_request(app, client):
 def test_form_classes_are_made_once_per_page(app):
     with app.test_request_context("/"):
         (page, _) = survey_pages((("sample", 1),), "citizens")
-        one = page_form(page, registry(), MultiDict(), False)
-        two = page_form(page, registry(), MultiDict({"q-trust": "2"}), False)
+        one = page_form(page, registry(), MultiDict())
+        two = page_form(page, registry(), MultiDict({"q-trust": "2"}))
         assert type(one) is type(two)
         assert one is not two and one["q-trust"].data != two["q-trust"].data
         assert [q.id for q, _field in two.questions] == ["trust", "owner"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from types import SimpleNamespace
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -36,7 +38,7 @@ from ..tokens import hash_token, well_formed
 from .faces import AudienceFace, MunicipalityFace, SurveyFace, frozen
 from .journey import Journey
 from .kept import render_kept
-from .lookups import kept_rows
+from .lookups import kept_lookup
 
 bp = Blueprint("respondent", __name__)
 
@@ -89,29 +91,91 @@ def open_link(key: str):
         return invalid_link()
     # One query for the link, its survey's open wave and what the welcome page shows,
     # kept per process for a moment (lookups.py).
-    rows = kept_rows(
-        ("link", key), lambda: read_connection().execute(_OPEN_LINK, {"key": key}).all()
-    )
-    if not rows or not rows[0].enabled:
+    link = kept_lookup(("link", key), lambda: _read_link(key))
+    if link is None or not link.enabled:
         return invalid_link()
-    row = rows[0]
-    if row.status != "open" or row.wave_id is None:
-        return closed(_face_of(row, row.survey_id))
+    if not link.shown.open:
+        return closed(link.shown.survey)
     journey = _begin(
         Journey.start(
-            survey_id=row.survey_id,
-            wave_id=row.wave_id,
-            municipality_id=row.municipality_id,
-            audience_id=row.audience_id,
+            survey_id=link.survey_id,
+            wave_id=link.wave_id,
+            municipality_id=link.municipality_id,
+            audience_id=link.audience_id,
         )
     )
     # An open link is the same for everyone of its segment (it is printed on flyers), so
     # it may stay in the address bar: the welcome page comes at once, without a redirect
     # and the round trip a phone would wait for. Reloading it resumes the journey.
-    ctx, response = _journey_context(journey, rows, wave_open=True)
+    ctx, response = _journey_context(journey, link.shown)
     if response is not None:
         return response
     return _welcome_page(ctx)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a journey's pages show of its survey and segment, made from one row set of
+    ``_OPEN_LINK`` or ``_JOURNEY`` (and kept with it, lookups.py)."""
+
+    survey: SurveyFace
+    #: The survey and the journey's wave are open.
+    open: bool
+    audience: AudienceFace
+    municipality: MunicipalityFace
+    pins: tuple[tuple[str, int], ...]
+
+    @classmethod
+    def of(cls, rows, survey_id: int, wave_open: bool) -> Shown:
+        row = rows[0]
+        fields = row._mapping
+        return cls(
+            survey=SurveyFace(id=survey_id, **{name: fields[name] for name in _FACE_FIELDS}),
+            open=row.status == "open" and wave_open,
+            audience=AudienceFace(key=row.audience_key, labels=row.audience_labels),
+            municipality=MunicipalityFace(name=row.municipality_name),
+            pins=tuple((r.question_set_id, r.version) for r in rows
+                       if r.question_set_id is not None),
+        )
+
+    @cached_property
+    def key(self) -> tuple:
+        """Everything above, hashable (for ``kept.render_kept``)."""
+        return (self.survey.key(), self.audience.key, frozen(self.audience.labels),
+                self.municipality.name, self.pins)
+
+
+_FACE_FIELDS = tuple(name for name in SurveyFace.COLUMNS if name != "id")
+
+
+@dataclass(frozen=True)
+class Link:
+    """An open link: its segment, its survey's open wave (``None``: none is) and what
+    the journey's pages show."""
+
+    enabled: bool
+    survey_id: int
+    municipality_id: int
+    audience_id: int
+    wave_id: int | None
+    shown: Shown
+
+
+def _read_link(key: str) -> Link | None:
+    rows = read_connection().execute(_OPEN_LINK, {"key": key}).all()
+    if not rows:
+        return None
+    row = rows[0]
+    return Link(row.enabled, row.survey_id, row.municipality_id, row.audience_id,
+                row.wave_id, Shown.of(rows, row.survey_id, wave_open=row.wave_id is not None))
+
+
+def _read_journey(ids: dict) -> Shown | None:
+    """What the journey's pages show; ``None`` if its survey, wave or segment is gone."""
+    rows = read_connection().execute(_JOURNEY, ids).all()
+    if not rows:
+        return None
+    return Shown.of(rows, ids["survey_id"], wave_open=rows[0].wave_status == "open")
 
 
 # Built once: the statements of the requests every respondent makes.
@@ -210,38 +274,26 @@ def _context():
         "audience_id": journey.audience_id,
         "municipality_id": journey.municipality_id,
     }
-    rows = kept_rows(
-        ("journey", *ids.values()), lambda: read_connection().execute(_JOURNEY, ids).all()
-    )
-    if not rows:
+    shown = kept_lookup(("journey", *ids.values()), lambda: _read_journey(ids))
+    if shown is None:
         return None, closed(_survey_face(journey.survey_id))
-    return _journey_context(journey, rows, wave_open=rows[0].wave_status == "open")
+    return _journey_context(journey, shown)
 
 
-def _face_of(row, survey_id: int) -> SurveyFace:
-    fields = row._mapping
-    return SurveyFace(**{name: fields[name] for name in SurveyFace.COLUMNS if name != "id"},
-                      id=survey_id)
-
-
-def _journey_context(journey: Journey, rows, wave_open: bool):
-    """The context of the journey's pages from the rows of ``_JOURNEY`` or ``_OPEN_LINK``."""
-    row = rows[0]
-    survey = _face_of(row, journey.survey_id)
-    if row.status != "open" or not wave_open:
-        return None, closed(survey)
-    audience = AudienceFace(key=row.audience_key, labels=row.audience_labels)
-    municipality = MunicipalityFace(name=row.municipality_name)
-    pins = [(r.question_set_id, r.version) for r in rows if r.question_set_id is not None]
+def _journey_context(journey: Journey, shown: Shown):
+    """The context of the journey's pages, or a response to return instead."""
+    if not shown.open:
+        return None, closed(shown.survey)
     try:
-        pages = survey_pages(tuple(pins), audience.key)
+        pages = survey_pages(shown.pins, shown.audience.key)
     except SurveyUnavailable:
-        return None, message("unavailable", 503, survey=survey)
+        return None, message("unavailable", 503, survey=shown.survey)
     return {
         "journey": journey,
-        "survey": survey,
-        "audience": audience,
-        "municipality": municipality,
+        "shown": shown,
+        "survey": shown.survey,
+        "audience": shown.audience,
+        "municipality": shown.municipality,
         "pages": pages,
     }, None
 
@@ -257,8 +309,7 @@ def welcome():
 def _welcome_page(ctx):
     # The page shows the survey's texts, the segment, the number of pages and the page the
     # journey goes on with: the same for everyone at the same point (kept per process).
-    key = (ctx["survey"].key(), ctx["audience"].key, frozen(ctx["audience"].labels),
-           ctx["municipality"].name, len(ctx["pages"]), ctx["journey"].reached)
+    key = (ctx["shown"].key, len(ctx["pages"]), ctx["journey"].reached)
     return render_kept("respondent/welcome.html", key, **ctx)
 
 
@@ -333,8 +384,7 @@ def _page_context(ctx, number: int, form, errors: bool, untouched: bool = False,
 
 
 def _untouched_key(page) -> tuple:
-    qs = page.question_set
-    return (qs.id, qs.version, tuple(q.id for q in page.questions), current_locale())
+    return (page.key, current_locale())
 
 
 def _submit(ctx, checked):
@@ -347,7 +397,7 @@ def _submit(ctx, checked):
         form = checked.get(number)
         if form is None:
             saved = MultiDict(journey.answers.get(str(number), {}))
-            form = page_form(page, reg, saved, False)
+            form = page_form(page, reg, saved)
             if not form.validate():
                 return _render_page(ctx, number, form, errors=True), 422
         for question, field in form.questions:

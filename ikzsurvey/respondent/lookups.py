@@ -5,13 +5,13 @@ and wave) with the survey's texts and status, the wave's status, the segment's n
 the question set pins. They change rarely (an organizer edits, closes or deletes a survey,
 disables a link), yet were read by one query on every request, three per journey.
 
-Each process keeps the rows it read for :data:`DEFAULT_SECONDS` (``RESPONDENT_CACHE_SECONDS``;
-0 turns keeping off) and forgets all of them at once when this process changes a survey,
-wave, open link, municipality, audience or pin through the database session. A change made
-by another process (another worker or app node) is seen within that time. Nothing is stored
-on the strength of these rows: the response's own statement checks that the survey and its
-wave are open (:mod:`ikzsurvey.submission`), so a respondent who saw a page a moment after
-the survey closed is told so when sending it.
+Each process keeps what it made of the rows it read for :data:`DEFAULT_SECONDS`
+(``RESPONDENT_CACHE_SECONDS``; 0 turns keeping off) and forgets all of it at once when this
+process changes a survey, wave, open link, municipality, audience or pin through the
+database session. A change made by another process (another worker or app node) is seen
+within that time. Nothing is stored on the strength of what was kept: the response's own
+statement checks that the survey and its wave are open (:mod:`ikzsurvey.submission`), so a
+respondent who saw a page a moment after the survey closed is told so when sending it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import event
@@ -30,32 +31,34 @@ from ..models import Audience, Municipality, OpenLink, Survey, SurveyQuestionSet
 
 #: Seconds a row set is kept (the setting ``RESPONDENT_CACHE_SECONDS``).
 DEFAULT_SECONDS = 1.0
-#: Row sets kept per process: one per open link and one per segment in use.
+#: Values kept per process: one per open link and one per segment in use.
 LIMIT = 4096
 #: What the kept rows are read from; a change to any of them through the ORM forgets them.
 WATCHED = (Survey, Wave, OpenLink, Audience, Municipality, SurveyQuestionSet)
+
+T = TypeVar("T")
 
 _generation = 0
 _lock = threading.Lock()
 
 
 def forget() -> None:
-    """Forget every kept row set, in every app of this process."""
+    """Forget every kept value, in every app of this process."""
     global _generation
     with _lock:
         _generation += 1
 
 
 class Lookups(LRU[tuple, tuple]):
-    """Row sets by key, each with the time it expires and the generation it was read in."""
+    """Values by key, each with the time it expires and the generation it was read in."""
 
     def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(LIMIT)
         self.seconds = seconds
         self.clock = clock
 
-    def rows(self, key: tuple, read: Callable[[], Sequence]) -> Sequence:
-        """The rows kept for ``key``, or ``read()`` (and keep what it returned)."""
+    def value(self, key: tuple, read: Callable[[], T]) -> T:
+        """The value kept for ``key``, or ``read()`` (and keep what it returned)."""
         if self.seconds <= 0:
             return read()
         now = self.clock()
@@ -63,9 +66,9 @@ class Lookups(LRU[tuple, tuple]):
         if kept is not None and kept[0] > now and kept[1] == _generation:
             return kept[2]
         generation = _generation  # before reading: a change meanwhile makes it stale
-        rows = read()
-        self.put(key, (now + self.seconds, generation, rows))
-        return rows
+        value = read()
+        self.put(key, (now + self.seconds, generation, value))
+        return value
 
 
 def init_app(app) -> None:
@@ -73,9 +76,9 @@ def init_app(app) -> None:
     app.extensions["ikzsurvey.lookups"] = Lookups(seconds)
 
 
-def kept_rows(key: tuple, read: Callable[[], Sequence]) -> Sequence:
-    """:meth:`Lookups.rows` of the current app."""
-    return current_app.extensions["ikzsurvey.lookups"].rows(key, read)
+def kept_lookup(key: tuple, read: Callable[[], T]) -> T:
+    """:meth:`Lookups.value` of the current app."""
+    return current_app.extensions["ikzsurvey.lookups"].value(key, read)
 
 
 def _touches_watched(objects) -> bool:
