@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from babel import Locale
 from flask import Flask, g, request
 from flask_babel import Babel, format_decimal, format_percent, get_translations
 from flask_babel import lazy_gettext as _l
@@ -34,14 +35,17 @@ LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 babel = Babel()
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     asked = request.args.get("lang")
-    if asked in LOCALES:
-        return asked
-    cookie = request.cookies.get(COOKIE)
-    if cookie in LOCALES:
-        return cookie
-    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+    if asked not in LOCALES:
+        asked = request.cookies.get(COOKIE)
+        if asked not in LOCALES:
+            asked = request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+    # Flask-Babel parses what this returns on every request; a Locale is returned as is.
+    return _PARSED[asked]
+
+
+_PARSED = {code: Locale.parse(code) for code in LOCALES}
 
 
 def remember_locale(response):
