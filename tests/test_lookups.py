@@ -62,7 +62,8 @@ def test_every_respondent_after_the_first_is_served_without_a_query(app):
         first = Respondent(app.test_client())
         assert first.open(f"/o/{link}").status_code == 200
         assert first.page(1).status_code == 200
-    assert len(sent) == 2  # the link, then the journey's survey and segment
+    # One query: the link's rows say all the first page needs too (lookups.py, derived).
+    assert len(sent) == 1 and "open_link" in sent[0]
     with statements(app) as sent:
         second = Respondent(app.test_client())
         assert second.open(f"/o/{link}").status_code == 200
@@ -70,6 +71,22 @@ def test_every_respondent_after_the_first_is_served_without_a_query(app):
         assert second.post(1, VALID_PAGE_ONE).status_code == 303
         assert second.page(2).status_code == 200
     assert sent == []
+
+
+def test_what_the_link_said_about_its_journeys_is_kept_no_longer_than_the_link(app):
+    with app.app_context():
+        link = open_link(make_survey())
+    clock = fake_clock(app)
+    respondent = Respondent(app.test_client())
+    respondent.open(f"/o/{link}")
+    clock.now += 0.9
+    with statements(app) as sent:
+        assert respondent.page(1).status_code == 200
+    assert sent == []
+    clock.now += 0.2  # past the link's second: the journey's own query
+    with statements(app) as sent:
+        assert respondent.page(1).status_code == 200
+    assert len(sent) == 1 and "open_link" not in sent[0]
 
 
 def test_a_change_made_here_is_seen_at_once(app):

@@ -91,7 +91,7 @@ def open_link(key: str):
         return invalid_link()
     # One query for the link, its survey's open wave and what the welcome page shows,
     # kept per process for a moment (lookups.py).
-    link = kept_lookup(("link", key), lambda: _read_link(key))
+    link = kept_lookup(("link", key), lambda: _read_link(key), _journey_of_link)
     if link is None or not link.enabled:
         return invalid_link()
     if not link.shown.open:
@@ -168,6 +168,18 @@ def _read_link(key: str) -> Link | None:
     row = rows[0]
     return Link(row.enabled, row.survey_id, row.municipality_id, row.audience_id,
                 row.wave_id, Shown.of(rows, row.survey_id, wave_open=row.wave_id is not None))
+
+
+def _journey_key(survey_id: int, wave_id: int, audience_id: int, municipality_id: int):
+    return ("journey", survey_id, wave_id, audience_id, municipality_id)
+
+
+def _journey_of_link(link: Link | None):
+    """What the link's rows also say about journeys it starts: the same as ``_JOURNEY``
+    would read for them (so the first page after the welcome page needs no query)."""
+    if link is not None and link.wave_id is not None:
+        key = _journey_key(link.survey_id, link.wave_id, link.audience_id, link.municipality_id)
+        yield key, link.shown
 
 
 def _read_journey(ids: dict) -> Shown | None:
@@ -274,7 +286,7 @@ def _context():
         "audience_id": journey.audience_id,
         "municipality_id": journey.municipality_id,
     }
-    shown = kept_lookup(("journey", *ids.values()), lambda: _read_journey(ids))
+    shown = kept_lookup(_journey_key(**ids), lambda: _read_journey(ids))
     if shown is None:
         return None, closed(_survey_face(journey.survey_id))
     return _journey_context(journey, shown)

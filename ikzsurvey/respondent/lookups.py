@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from flask import current_app
@@ -57,8 +57,13 @@ class Lookups(LRU[tuple, tuple]):
         self.seconds = seconds
         self.clock = clock
 
-    def value(self, key: tuple, read: Callable[[], T]) -> T:
-        """The value kept for ``key``, or ``read()`` (and keep what it returned)."""
+    def value(self, key: tuple, read: Callable[[], T],
+              derived: Callable[[T], Iterable[tuple[tuple, object]]] | None = None) -> T:
+        """The value kept for ``key``, or ``read()`` (and keep what it returned).
+
+        ``derived(value)`` names further ``(key, value)`` pairs that a fresh read also
+        answers; they are kept alongside, for no longer than the value they came from.
+        """
         if self.seconds <= 0:
             return read()
         now = self.clock()
@@ -67,7 +72,10 @@ class Lookups(LRU[tuple, tuple]):
             return kept[2]
         generation = _generation  # before reading: a change meanwhile makes it stale
         value = read()
-        self.put(key, (now + self.seconds, generation, value))
+        expires = now + self.seconds
+        self.put(key, (expires, generation, value))
+        for other_key, other in derived(value) if derived is not None else ():
+            self.put(other_key, (expires, generation, other))
         return value
 
 
@@ -76,9 +84,10 @@ def init_app(app) -> None:
     app.extensions["ikzsurvey.lookups"] = Lookups(seconds)
 
 
-def kept_lookup(key: tuple, read: Callable[[], T]) -> T:
+def kept_lookup(key: tuple, read: Callable[[], T],
+                derived: Callable[[T], Iterable[tuple[tuple, object]]] | None = None) -> T:
     """:meth:`Lookups.value` of the current app."""
-    return current_app.extensions["ikzsurvey.lookups"].value(key, read)
+    return current_app.extensions["ikzsurvey.lookups"].value(key, read, derived)
 
 
 def _touches_watched(objects) -> bool:
