@@ -1,0 +1,68 @@
+"""The benchmark's own arithmetic (bench/): rounds of ours and the bound taking turns, and
+their figures combined as one run. (The benchmark itself runs with `make bench`, not here.)"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from bench import run
+from bench.load import combine
+
+
+def part(latencies, seconds, errors=0):
+    return {
+        "n": len(latencies) + errors, "concurrency": 8, "ok": len(latencies),
+        "errors": errors, "error_samples": [f"#{i}" for i in range(errors)],
+        "seconds": seconds, "responses_per_s": round(len(latencies) / seconds, 2),
+        "latencies_ms": sorted(latencies), "post_latencies_ms": sorted(v / 4 for v in latencies),
+        "client_cpu_s": 0.5,
+    }
+
+
+def test_rounds_combine_into_journeys_over_the_seconds_spent():
+    combined = combine([part([10.0, 30.0], 1.0), part([20.0, 40.0, 50.0, 60.0], 1.0, errors=1)])
+    assert combined["ok"] == 6 and combined["n"] == 7 and combined["errors"] == 1
+    assert combined["responses_per_s"] == 3.0  # 6 journeys in 2 s, not the mean of 2 and 4
+    assert combined["round_responses_per_s"] == [2.0, 4.0]
+    assert combined["p50_ms"] == 30.0 and combined["p99_ms"] == 60.0
+    assert combined["post_p50_ms"] == 7.5
+    assert combined["client_cpu_s"] == 1.0 and combined["rounds"] == 2
+
+
+def test_ours_and_the_bound_take_turns(monkeypatch):
+    calls = []
+    stored = {"ours": 100, "bound": 200}
+
+    def fake_load(base, keys, n, concurrency, seed):
+        calls.append((base, n, seed))
+        stored[base] += n
+        return part([5.0] * n, 1.0)
+
+    monkeypatch.setattr(run, "run_load", fake_load)
+    monkeypatch.setattr(run, "warm_up", lambda base, keys, count: count)
+    monkeypatch.setattr(run, "count", lambda db, survey_id: (stored[survey_id], 0, 0))
+    args = SimpleNamespace(rounds=3, responses=10, concurrency=8, seed=7)
+    ours, bound = run.alternate(("ours", ["k"], "ours"), ("bound", ["k"], "bound"), args, None)
+    assert [c[0] for c in calls] == ["ours", "bound"] * 3
+    assert [c[1] for c in calls] == [4, 4, 3, 3, 3, 3]  # 10 journeys each
+    assert calls[0][2] == calls[1][2] != calls[2][2]  # the same journeys for both, per round
+    assert ours["ok"] == bound["ok"] == 10
+    assert ours["stored"] == bound["stored"] == 10
+
+
+@pytest.mark.parametrize("rounds", [1, 5])
+def test_one_round_is_the_old_way_and_rounds_never_exceed_the_journeys(monkeypatch, rounds):
+    calls = []
+
+    def fake_load(base, keys, n, concurrency, seed):
+        calls.append(n)
+        return part([1.0] * n, 1.0)
+
+    monkeypatch.setattr(run, "run_load", fake_load)
+    monkeypatch.setattr(run, "warm_up", lambda base, keys, count: count)
+    monkeypatch.setattr(run, "count", lambda db, survey_id: (0, 0, 0))
+    args = SimpleNamespace(rounds=rounds, responses=2, concurrency=8, seed=1)
+    run.alternate(("a", [], 1), ("b", [], 2), args, None)
+    assert calls == ([2, 2] if rounds == 1 else [1, 1, 1, 1])
