@@ -125,7 +125,10 @@ def store_response(
         if not a.detached
         for seq, v in enumerate(a.values)
     ]
-    name = db.session().get_bind().dialect.name
+    session = db.session()
+    if session.in_transaction():
+        session.commit()  # nothing of this session's is pending or locked meanwhile
+    name = session.get_bind().dialect.name
     store = {"postgresql": _store_in_one_statement, "sqlite": _store_on_sqlite}.get(name)
     if store is None:
         raise RuntimeError(f"ikzsurvey stores responses in SQLite or PostgreSQL, not {name}")
@@ -153,9 +156,6 @@ def _store_in_one_statement(segment, response_id, rows, comments, invitation_id,
     is spent (or the invitation marked used) only while the survey and wave are open, the
     response goes in only if that happened, its answers and comments only with it.
     """
-    session = db.session()
-    if session.in_transaction():
-        session.commit()  # nothing of this session's is pending or locked meanwhile
     params = {
         "response_id": response_id,
         "survey_id": segment.survey_id,
@@ -254,9 +254,6 @@ def _store_on_sqlite(segment, response_id, rows, comments, invitation_id, receip
     submissions queue for it instead of failing. A driver error comes out as SQLAlchemy's
     own (``IntegrityError`` …), as from any other statement.
     """
-    session = db.session()
-    if session.in_transaction():
-        session.commit()  # no snapshot or lock of this session's held meanwhile
     ids = {
         "response_id": response_id,
         "survey_id": segment.survey_id,
