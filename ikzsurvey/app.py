@@ -10,9 +10,9 @@ from pathlib import Path
 
 from flask import Flask
 from flask_migrate import Migrate
-from flask_wtf.csrf import CSRFProtect
 
 from . import i18n, security, sessions
+from .csrf import OriginCheckingCSRFProtect
 from .db import db, engine_options
 from .plugins import build_registry, make_plugin_manager
 
@@ -20,7 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
 
 migrate = Migrate()
-csrf = CSRFProtect()
+csrf = OriginCheckingCSRFProtect()
 
 
 def default_config(instance: Path) -> dict:

@@ -81,7 +81,7 @@ def handle_csrf_error(exc: CSRFError):
 SECURITY_HEADERS = (
     ("Content-Security-Policy", CSP),
     ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "no-referrer"),
+    ("Referrer-Policy", "same-origin"),
     ("X-Frame-Options", "DENY"),
     ("Permissions-Policy", "interest-cohort=()"),
 )

@@ -697,7 +697,7 @@ def test_responses_carry_the_security_headers(app):
     for name, response in sample_responses(app).items():
         headers = response.headers
         assert headers.get("X-Content-Type-Options") == "nosniff", name
-        assert headers.get("Referrer-Policy") == "no-referrer", name
+        assert headers.get("Referrer-Policy") == "same-origin", name
         policy = directives(headers.get("Content-Security-Policy", ""))
         assert policy.get("frame-ancestors") == ["'none'"], name
 
