@@ -293,20 +293,31 @@ def backup_command(output: str | None):
               help="Listen here (default: IKZSURVEY_BIND or 127.0.0.1:8000).")
 @click.option("--workers", default=None, type=click.IntRange(1, 64),
               help="Worker processes (default: IKZSURVEY_WORKERS or 2 × cores + 1, at most 8).")
-def serve_command(bind: str | None, workers: int | None):
+@click.option("--certfile", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Serve HTTPS with this PEM certificate (default: IKZSURVEY_CERTFILE).")
+@click.option("--keyfile", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="The certificate's private key (default: IKZSURVEY_KEYFILE).")
+def serve_command(bind: str | None, workers: int | None, certfile: str | None,
+                  keyfile: str | None):
     """Serve the app in production: gunicorn with ikzsurvey.gunicorn_conf (no access log).
 
     Replaces this process with gunicorn, so signals reach gunicorn directly; equivalent to
     gunicorn -c python:ikzsurvey.gunicorn_conf 'ikzsurvey:create_app()'. Put a reverse proxy
-    with TLS in front of it (docs/deploy.md). `ikzsurvey run` stays the development server.
+    with TLS in front of it, or give it a certificate (--certfile/--keyfile) to serve HTTPS
+    itself (docs/deploy.md). `ikzsurvey run` stays the development server.
     """
     import os
+
+    if bool(certfile) != bool(keyfile):
+        raise click.UsageError("--certfile and --keyfile go together.")
 
     argv = [sys.executable, "-m", "gunicorn", "--config", "python:ikzsurvey.gunicorn_conf"]
     if bind:
         argv += ["--bind", bind]
     if workers:
         argv += ["--workers", str(workers)]
+    if certfile:
+        argv += ["--certfile", certfile, "--keyfile", keyfile]
     argv.append("ikzsurvey:create_app()")
     sys.stdout.flush()
     sys.stderr.flush()

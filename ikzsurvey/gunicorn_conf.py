@@ -12,6 +12,10 @@ Every setting comes from an environment variable (see docs/deploy.md for the rea
 ``IKZSURVEY_FORWARDED_ALLOW_IPS``  addresses or networks of the reverse proxies / load
                                    balancers whose ``X-Forwarded-*`` headers are trusted
                                    (default ``127.0.0.1,::1``; ``*`` trusts every peer)
+``IKZSURVEY_CERTFILE``            PEM certificate (chain) for gunicorn to serve HTTPS itself, without
+                                   a TLS-terminating proxy; needs ``IKZSURVEY_KEYFILE`` (default: none,
+                                   plain HTTP behind the proxy)
+``IKZSURVEY_KEYFILE``              the certificate's private key (PEM, readable by the service user only)
 ``IKZSURVEY_LOG_LEVEL``            gunicorn's error log level (default ``info``)
 ``IKZSURVEY_CONTROL_SOCKET``       path of gunicorn's control socket for ``gunicornc``
                                    (gunicorn ≥ 25.1; default: none)
@@ -118,6 +122,11 @@ keepalive = 5
 # Off: each worker builds its own app, plugins and database engine after the fork, and
 # `kill -HUP` loads new code and TOML question sets. post_fork below keeps --preload safe.
 preload_app = False
+# TLS in gunicorn itself (docs/deploy.md, "TLS"): both or neither.
+certfile = os.environ.get("IKZSURVEY_CERTFILE") or None
+keyfile = os.environ.get("IKZSURVEY_KEYFILE") or None
+if bool(certfile) != bool(keyfile):
+    raise RuntimeError("IKZSURVEY_CERTFILE and IKZSURVEY_KEYFILE must be set together")
 forwarded_allow_ips = os.environ.get("IKZSURVEY_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "ikzsurvey"
 
