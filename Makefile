@@ -10,21 +10,27 @@ PLUGIN_CATALOGS := $(wildcard plugins/*/translations)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet --upgrade pip >$(VENV)/pip-upgrade.log 2>&1 \
+	  || { cat $(VENV)/pip-upgrade.log; exit 1; }
 
 # Reinstall whenever the project's metadata changes.
+# pip's and setuptools' messages go to $(VENV)/install.log and are shown only on failure,
+# so that `make run` ends with the demo's links (setuptools notes every editable install).
 $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+	@echo "Installing ikzsurvey into $(VENV) (log: $(VENV)/install.log) ..."
+	@$(BIN)/python -m pip install --quiet -e '.[test]' >$(VENV)/install.log 2>&1 \
+	  || { cat $(VENV)/install.log; exit 1; }
+	@touch $@
 
 ## make run: install, prepare the SQLite demo in instance/ (kept between runs), serve it.
 run: $(VENV)/.installed compile-catalogs
-	$(BIN)/ikzsurvey init-db
-	IKZSURVEY_PUBLIC_URL=http://$(HOST):$(PORT) $(BIN)/ikzsurvey demo
+	@$(BIN)/ikzsurvey init-db
+	@echo
+	@IKZSURVEY_PUBLIC_URL=http://$(HOST):$(PORT) $(BIN)/ikzsurvey demo
 	@echo
 	@echo "Serving at http://$(HOST):$(PORT)/ — press Ctrl+C to stop."
 	@# Plain HTTP on this machine only: session cookies without the Secure flag.
-	IKZSURVEY_SESSION_COOKIE_SECURE=false $(BIN)/ikzsurvey run --host $(HOST) --port $(PORT)
+	@IKZSURVEY_SESSION_COOKIE_SECURE=false $(BIN)/ikzsurvey run --host $(HOST) --port $(PORT)
 
 ## make test: install with the test extras and run the whole suite.
 test: $(VENV)/.installed compile-catalogs
@@ -51,10 +57,10 @@ update-catalogs: extract
 	done
 
 compile-catalogs: $(VENV)/.installed
-	@$(BIN)/pybabel compile -d translations -D messages >/dev/null
+	@$(BIN)/pybabel --quiet compile -d translations -D messages >/dev/null
 	@for dir in $(PLUGIN_CATALOGS); do \
 	  name=$$(basename $$(dirname $$dir)); \
-	  $(BIN)/pybabel compile -d $$dir -D $$name >/dev/null || exit 1; \
+	  $(BIN)/pybabel --quiet compile -d $$dir -D $$name >/dev/null || exit 1; \
 	done
 
 catalogs: update-catalogs compile-catalogs
