@@ -12,10 +12,11 @@ Every setting comes from an environment variable (see docs/deploy.md for the rea
 ``IKZSURVEY_FORWARDED_ALLOW_IPS``  addresses or networks of the reverse proxies / load
                                    balancers whose ``X-Forwarded-*`` headers are trusted
                                    (default ``127.0.0.1,::1``; ``*`` trusts every peer)
-``IKZSURVEY_CERTFILE``            PEM certificate (chain) for gunicorn to serve HTTPS itself, without
-                                   a TLS-terminating proxy; needs ``IKZSURVEY_KEYFILE`` (default: none,
-                                   plain HTTP behind the proxy)
-``IKZSURVEY_KEYFILE``              the certificate's private key (PEM, readable by the service user only)
+``IKZSURVEY_CERTFILE``             PEM certificate (chain) for gunicorn to serve HTTPS itself,
+                                   without a TLS-terminating proxy; needs ``IKZSURVEY_KEYFILE``
+                                   (default: none, plain HTTP behind the proxy)
+``IKZSURVEY_KEYFILE``              the certificate's private key (PEM, readable by the service
+                                   user only)
 ``IKZSURVEY_LOG_LEVEL``            gunicorn's error log level (default ``info``)
 ``IKZSURVEY_CONTROL_SOCKET``       path of gunicorn's control socket for ``gunicornc``
                                    (gunicorn ≥ 25.1; default: none)

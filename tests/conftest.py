@@ -123,3 +123,17 @@ def csrf_token(html: str) -> str:
     match = CSRF.search(html)
     assert match, "page has no CSRF token"
     return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One Chromium for the whole run: Playwright's sync API allows one driver at a time, and
+    the browser tests (tests/browser/) and the deployment tests (tests/deploy/) share it."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

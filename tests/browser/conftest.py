@@ -147,13 +147,8 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(site, chromium_browser):
+    return chromium_browser
 
 
 def new_context(browser, **options):

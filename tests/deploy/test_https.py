@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from ..browser.conftest import CHROMIUM_ARGS, chromium_path
+from ..browser.conftest import chromium_path
 from ..browser.helpers import fill_page_by_mouse, send
 from .servers import (
     base_environment,
@@ -64,13 +64,8 @@ def deployment(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(chromium_browser):
+    return chromium_browser
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 import redis
 
-from ..browser.conftest import CHROMIUM_ARGS, chromium_path
+from ..browser.conftest import chromium_path
 from ..browser.helpers import fill_page_by_mouse, send
 from .servers import base_environment, free_port, own_database, prepare_demo, serve
 
@@ -51,13 +51,8 @@ def nodes(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(chromium_browser):
+    return chromium_browser
 
 
 @pytest.fixture
