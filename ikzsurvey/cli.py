@@ -166,6 +166,7 @@ def create_user_command(email: str, role: str, cooperation: str | None):
         raise click.BadParameter("not an e-mail address", param_hint="--email")
     target = _cooperation(cooperation)
     password = generate_password()
+    password_hash = hash_password(password)  # Argon2 outside the write transaction
     with write_transaction() as session:
         user = session.scalar(select(User).where(func.lower(User.email) == email))
         if user is not None and user.cooperation_id != target.id:
@@ -174,7 +175,7 @@ def create_user_command(email: str, role: str, cooperation: str | None):
             user = User(email=email, cooperation_id=target.id)
             session.add(user)
         user.role = role
-        user.password_hash = hash_password(password)
+        user.password_hash = password_hash
     from .audit import audit
 
     audit(target.id, "user.create", f"{email} ({role})")

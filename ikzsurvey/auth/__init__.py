@@ -27,7 +27,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select, update
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -174,31 +174,79 @@ def login():
                            lockout_minutes=int(LOCKOUT_FOR.total_seconds() // 60)), status
 
 
+def _not_locked(moment: dt.datetime):
+    return or_(User.locked_until.is_(None), User.locked_until <= moment)
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The account if the password is right and the account not locked; else ``None``.
 
     After ``LOCKOUT_AFTER`` failures in a row the account is locked for ``LOCKOUT_FOR``;
     the answer looks the same whether the address is unknown, the password wrong or the
     account locked, so nobody learns which addresses have accounts.
+
+    The password is verified outside any transaction (Argon2 takes a while and would hold
+    SQLite's write lock, and a respondent's submission with it, for all of it); counting a
+    failure and accepting a right password are each one conditional ``UPDATE``, so parallel
+    attempts cannot lose a failure or sign in to an account locked meanwhile.
     """
-    with write_transaction() as tx:
-        user = tx.scalar(select(User).where(func.lower(User.email) == email))
-        if user is None:
-            verify_password(_DUMMY_HASH, password)  # the same time as for a real account
-            return None
-        moment = now()
-        if user.locked_until is not None and user.locked_until > moment:
-            verify_password(_DUMMY_HASH, password)
-            return None
-        if verify_password(user.password_hash, password):
-            user.failed_logins, user.locked_until = 0, None
-            if needs_rehash(user.password_hash):
-                user.password_hash = hash_password(password)
-            return user
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= LOCKOUT_AFTER:
-            user.failed_logins, user.locked_until = 0, moment + LOCKOUT_FOR
+    row = db.session.execute(
+        select(User.id, User.password_hash, User.locked_until)
+        .where(func.lower(User.email) == email)
+    ).first()
+    db.session.commit()  # no transaction stays open while Argon2 works
+    if row is None or (row.locked_until is not None and row.locked_until > now()):
+        verify_password(_DUMMY_HASH, password)  # the same time as for a real account
         return None
+    if not verify_password(row.password_hash, password):
+        record_failure(row.id)
+        return None
+    if not accept(row.id, row.password_hash):
+        return None
+    if needs_rehash(row.password_hash):
+        rehash(row.id, row.password_hash, password)
+    return db.session.get(User, row.id)
+
+
+def record_failure(user_id: int) -> None:
+    """Count one failure in one statement, so that parallel failures all count, and lock
+    the account with the ``LOCKOUT_AFTER``-th; failures while it is locked do not count."""
+    moment = now()
+    reached = (User.failed_logins + 1) >= LOCKOUT_AFTER
+    with write_transaction() as tx:
+        tx.execute(
+            update(User)
+            .where(User.id == user_id, _not_locked(moment))
+            .values(
+                failed_logins=case((reached, 0), else_=User.failed_logins + 1),
+                locked_until=case((reached, moment + LOCKOUT_FOR), else_=None),
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
+def accept(user_id: int, verified_hash: str) -> bool:
+    """Reset the counter if at this moment the account is not locked and its password is
+    still the one just verified; whether that was so."""
+    with write_transaction() as tx:
+        result = tx.execute(
+            update(User)
+            .where(User.id == user_id, User.password_hash == verified_hash,
+                   _not_locked(now()))
+            .values(failed_logins=0, locked_until=None)
+            .execution_options(synchronize_session=False)
+        )
+    return result.rowcount == 1
+
+
+def rehash(user_id: int, old_hash: str, password: str) -> None:
+    """Store a hash with today's parameters, unless the password changed meanwhile."""
+    new_hash = hash_password(password)
+    with write_transaction() as tx:
+        tx.execute(
+            update(User).where(User.id == user_id, User.password_hash == old_hash)
+            .values(password_hash=new_hash).execution_options(synchronize_session=False)
+        )
 
 
 @bp.before_app_request
@@ -247,12 +295,16 @@ def change_password():
         abort(403)
     form = PasswordForm()
     if form.validate_on_submit():
-        with write_transaction() as tx:
-            user = tx.get(User, current_user.id)
-            if not verify_password(user.password_hash, form.current.data):
-                form.current.errors.append(_l("This is not your current password."))
-            else:
-                user.password_hash = hash_password(form.new.data)
+        stored = db.session.scalar(select(User.password_hash).where(User.id == current_user.id))
+        db.session.commit()  # Argon2 below runs outside any transaction
+        if not verify_password(stored, form.current.data):
+            form.current.errors.append(_l("This is not your current password."))
+        else:
+            new_hash = hash_password(form.new.data)
+            with write_transaction() as tx:
+                tx.execute(update(User).where(User.id == current_user.id)
+                           .values(password_hash=new_hash)
+                           .execution_options(synchronize_session=False))
         if not form.current.errors:
             audit(current_user.cooperation_id, "password.change", current_user.email)
             flash(_l("Your password is changed."), "success")

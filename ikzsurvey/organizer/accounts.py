@@ -31,6 +31,7 @@ def create_account():
         return invalid_form(form, "organizer.index")
     email = form.email.data.strip().lower()
     password = generate_password()
+    password_hash = hash_password(password)  # Argon2 outside the write transaction
     with write_transaction() as session:
         user = session.scalar(select(User).where(func.lower(User.email) == email))
         if user is not None and user.cooperation_id != current_user.cooperation_id:
@@ -42,7 +43,7 @@ def create_account():
                 user = User(email=email, cooperation_id=current_user.cooperation_id)
                 session.add(user)
             user.role = form.role.data
-            user.password_hash = hash_password(password)
+            user.password_hash = password_hash
             user.failed_logins, user.locked_until = 0, None
     if taken:
         flash(_("This e-mail address belongs to an account of another cooperation."), "error")
