@@ -44,9 +44,15 @@ def default_config(instance: Path) -> dict:
         "RATELIMIT_STORAGE_URL": None,  # e.g. redis://127.0.0.1:6379/0; memory if unset
         # Staff accounts are signed out after this long without a request.
         "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
-        # Shown on /accessibility: where people report barriers (an e-mail address).
+        # The accessibility statement (/accessibility, BITV 2.0 § 7): where people report
+        # barriers (e-mail and telephone), when and how the service was assessed (ISO dates),
+        # and the arbitration body of the operator's federal state (name and web address).
         "ACCESSIBILITY_CONTACT": None,
+        "ACCESSIBILITY_PHONE": None,
         "ACCESSIBILITY_STATEMENT_DATE": "2026-11-29",
+        "ACCESSIBILITY_REVIEWED_ON": "2026-12-05",
+        "ARBITRATION_BODY_NAME": "Schlichtungsstelle nach § 16 Behindertengleichstellungsgesetz",
+        "ARBITRATION_BODY_URL": "https://www.schlichtungsstelle-bgg.de",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "ikzsurvey_session",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

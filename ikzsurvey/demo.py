@@ -156,7 +156,22 @@ def _create_structure() -> Cooperation:
                 "de": "Die Daten werden zwei Jahre nach Ende der letzten Befragungswelle gelöscht.",
                 "en": "The data are deleted two years after the last survey wave ends.",
             },
-            controller="Projektbüro der Kooperation (Demo), Rathausplatz 1, 00000 Bergheim",
+            controller=(
+                "Gemeinde Bergheim (Demo) für die Kooperation Energiewende, Rathausplatz 1, "
+                "00000 Bergheim, Telefon 00000 123-0, projektbuero@bergheim.example.org"
+            ),
+            dpo_contact=(
+                "Behördliche Datenschutzbeauftragte der Gemeinde Bergheim (Demo), "
+                "Rathausplatz 1, 00000 Bergheim, datenschutz@bergheim.example.org"
+            ),
+            notice={
+                "authority": {
+                    "de": "Landesbeauftragte für den Datenschutz (Demo), Musterstraße 5, "
+                          "00000 Landeshauptstadt, poststelle@datenschutz.example.org",
+                    "en": "State Commissioner for Data Protection (demo), Musterstraße 5, "
+                          "00000 Landeshauptstadt, poststelle@datenschutz.example.org",
+                },
+            },
             municipalities=list(cooperation.municipalities),
             audiences=list(cooperation.audiences),
             waves=[

@@ -143,6 +143,11 @@ class Survey(Base, SurveyTexts):
     welcome: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     privacy: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     controller: Mapped[str] = mapped_column(Text, default="")
+    #: The data protection officer's contact (GDPR Art. 13 (1) (b)); required to open.
+    dpo_contact: Mapped[str] = mapped_column(Text, default="")
+    #: The privacy notice's other items (``texts.NOTICE_ITEMS``), each a text per language;
+    #: an item left out is shown with the default wording.
+    notice: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     #: After this day ``ikzsurvey purge`` deletes the survey's responses and invitations.
     retain_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     created_on: Mapped[dt.date] = mapped_column(Date, default=today)

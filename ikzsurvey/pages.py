@@ -1,7 +1,10 @@
-"""Pages every visitor can read: the accessibility statement (EU directive 2016/2102, BITV 2.0)
-and the survey explained in plain language (Leichte Sprache in German, plain English)."""
+"""Pages every visitor can read: the start page, the accessibility statement (EU directive
+2016/2102, BITV 2.0 § 7) and the survey explained in plain language (Leichte Sprache in
+German, plain English)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from flask import Blueprint, current_app, render_template, session
 
@@ -14,12 +17,30 @@ bp = Blueprint("pages", __name__)
 EASY_TEMPLATES = {"de": "pages/easy_de.html", "en": "pages/easy_en.html"}
 
 
+def _date(name: str) -> dt.date | None:
+    """A date from the configuration (a ``date`` or an ISO string such as "2026-11-29")."""
+    value = current_app.config.get(name)
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+@bp.get("/")
+def start():
+    return render_template("pages/start.html")
+
+
 @bp.get("/accessibility")
 def accessibility():
+    config = current_app.config
     return render_template(
         "pages/accessibility.html",
-        contact=current_app.config.get("ACCESSIBILITY_CONTACT"),
-        prepared_on=current_app.config.get("ACCESSIBILITY_STATEMENT_DATE"),
+        contact=config.get("ACCESSIBILITY_CONTACT"),
+        phone=config.get("ACCESSIBILITY_PHONE"),
+        prepared_on=_date("ACCESSIBILITY_STATEMENT_DATE"),
+        reviewed_on=_date("ACCESSIBILITY_REVIEWED_ON"),
+        arbitration_name=config.get("ARBITRATION_BODY_NAME"),
+        arbitration_url=config.get("ARBITRATION_BODY_URL"),
     )
 
 

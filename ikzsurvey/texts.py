@@ -82,6 +82,12 @@ class PluginText:
         return bool(self.msgid.strip())
 
 
+#: The items of a survey's privacy notice (GDPR Art. 13) an organizer may word per survey;
+#: the welcome page shows the default wording for an item left empty. The controller and the
+#: data protection officer's contact have no default: a survey cannot open without them.
+NOTICE_ITEMS = ("purpose", "legal_basis", "recipients", "authority")
+
+
 class SurveyTexts:
     """A survey's texts in the reader's language: for the model and for the plain values
     the respondent's pages read (``ikzsurvey.respondent.faces``) alike."""
@@ -89,6 +95,13 @@ class SurveyTexts:
     title: dict | None
     welcome: dict | None
     privacy: dict | None
+    notice: dict | None
+
+    def notice_text(self, item: str) -> LocalizedText | None:
+        """The organizer's wording of a privacy-notice item, or ``None`` for the default."""
+        texts = (self.notice or {}).get(item) or {}
+        text = LocalizedText(texts)
+        return text if text.translate(current_locale()) else None
 
     @property
     def title_text(self) -> LocalizedText:

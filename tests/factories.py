@@ -40,6 +40,8 @@ def make_survey(
         min_group_size=k,
         welcome={"de": "Willkommen", "en": "Welcome"},
         privacy={},
+        controller="Gemeinde Testdorf, Am Markt 1, 12345 Testdorf",
+        dpo_contact="Datenschutzbeauftragter, Am Markt 1, 12345 Testdorf",
         municipalities=[municipality],
         audiences=list(cooperation.audiences),
         waves=[Wave(number=1, status=wave_status)],

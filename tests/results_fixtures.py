@@ -47,6 +47,8 @@ def make_cooperation(name="Kooperation Talaue", municipalities=("Altdorf", "Neud
         title={"de": "Umfrage Talaue", "en": "Talaue survey"},
         status="open",
         min_group_size=k,
+        controller="Zweckverband Talaue, Marktplatz 1, 12345 Altdorf",
+        dpo_contact="Datenschutzbeauftragte, Marktplatz 1, 12345 Altdorf",
         municipalities=list(cooperation.municipalities),
         audiences=list(cooperation.audiences),
         waves=[Wave(number=n, status="open") for n in range(1, waves + 1)],

@@ -234,6 +234,7 @@ def survey_form(w: World, p: Principal) -> dict:
     return {
         "title_de": "Umfrage", "title_en": "Survey", "welcome_de": "", "welcome_en": "",
         "privacy_de": "Datenschutz", "privacy_en": "Privacy", "controller": "Amt, Platz 1",
+        "dpo_contact": "DSB, Platz 1",
         "phase": "initiation", "min_group_size": "5", "retain_until": "",
         "municipalities": [str(i) for i in w.a.municipalities.values()],
         "audiences": [str(i) for i in w.a.audiences.values()],
@@ -271,6 +272,7 @@ SAMPLE_QUESTION = {"set_id": "sample", "question_id": "trust"}
 # the password changed last.
 ROUTES: dict[str, Route] = {
     # Everyone
+    "/": Route(PUBLIC),
     "/accessibility": Route(PUBLIC),
     "/easy": Route(PUBLIC),
     "/healthz": Route(PUBLIC),

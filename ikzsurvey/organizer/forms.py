@@ -63,12 +63,28 @@ class SurveyForm(FlaskForm):
                                validators=[Optional(), Length(max=5000)])
     welcome_en = TextAreaField(_l("Welcome text in English"),
                                validators=[Optional(), Length(max=5000)])
-    privacy_de = TextAreaField(_l("Privacy notice in German (purpose, retention, rights)"),
-                               validators=[DataRequired(), Length(max=10000)])
-    privacy_en = TextAreaField(_l("Privacy notice in English (purpose, retention, rights)"),
-                               validators=[DataRequired(), Length(max=10000)])
+    privacy_de = TextAreaField(_l("Further privacy information in German"),
+                               validators=[Optional(), Length(max=10000)])
+    privacy_en = TextAreaField(_l("Further privacy information in English"),
+                               validators=[Optional(), Length(max=10000)])
     controller = TextAreaField(_l("Controller (name and address of who is responsible)"),
                                validators=[DataRequired(), Length(max=1000)])
+    dpo_contact = TextAreaField(_l("Contact of the data protection officer"),
+                                validators=[Optional(), Length(max=1000)])
+    purpose_de = TextAreaField(_l("Purpose in German"), validators=[Optional(), Length(max=2000)])
+    purpose_en = TextAreaField(_l("Purpose in English"), validators=[Optional(), Length(max=2000)])
+    legal_basis_de = TextAreaField(_l("Legal basis in German"),
+                                   validators=[Optional(), Length(max=2000)])
+    legal_basis_en = TextAreaField(_l("Legal basis in English"),
+                                   validators=[Optional(), Length(max=2000)])
+    recipients_de = TextAreaField(_l("Recipients in German"),
+                                  validators=[Optional(), Length(max=2000)])
+    recipients_en = TextAreaField(_l("Recipients in English"),
+                                  validators=[Optional(), Length(max=2000)])
+    authority_de = TextAreaField(_l("Supervisory authority in German (name and address)"),
+                                 validators=[Optional(), Length(max=1000)])
+    authority_en = TextAreaField(_l("Supervisory authority in English (name and address)"),
+                                 validators=[Optional(), Length(max=1000)])
     phase = SelectField(_l("Phase of the cooperation"), validators=[InputRequired()])
     min_group_size = IntegerField(
         _l("Minimum group size k"),

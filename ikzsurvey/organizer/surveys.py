@@ -16,7 +16,7 @@ from ..models import Invitation, OpenLink, Survey, SurveyQuestionSet, Wave
 from ..questions import PHASES
 from ..retention import delete_survey_data, scrub_transaction_ids
 from ..surveys import registry
-from ..texts import localize
+from ..texts import NOTICE_ITEMS, localize
 from . import bp, cooperation, own_survey, response_count
 from .forms import DeleteSurveyForm, InvitationForm, SurveyForm
 from .invitations import invitation_choices
@@ -46,6 +46,10 @@ def _survey_form(survey: Survey | None, locked: bool) -> SurveyForm:
         form.privacy_de.data = (survey.privacy or {}).get("de")
         form.privacy_en.data = (survey.privacy or {}).get("en")
         form.controller.data = survey.controller
+        form.dpo_contact.data = survey.dpo_contact
+        for item in NOTICE_ITEMS:
+            for lang in ("de", "en"):
+                form[f"{item}_{lang}"].data = ((survey.notice or {}).get(item) or {}).get(lang)
         form.phase.data = survey.phase
         form.min_group_size.data = survey.min_group_size
         form.retain_until.data = survey.retain_until
@@ -120,8 +124,14 @@ def _apply(form: SurveyForm, survey: Survey, locked: bool) -> None:
     survey.title = {"de": form.title_de.data.strip(), "en": form.title_en.data.strip()}
     survey.welcome = {"de": (form.welcome_de.data or "").strip(),
                       "en": (form.welcome_en.data or "").strip()}
-    survey.privacy = {"de": form.privacy_de.data.strip(), "en": form.privacy_en.data.strip()}
+    survey.privacy = {"de": (form.privacy_de.data or "").strip(),
+                      "en": (form.privacy_en.data or "").strip()}
     survey.controller = form.controller.data.strip()
+    survey.dpo_contact = (form.dpo_contact.data or "").strip()
+    survey.notice = {
+        item: {lang: (form[f"{item}_{lang}"].data or "").strip() for lang in ("de", "en")}
+        for item in NOTICE_ITEMS
+    }
     survey.phase = form.phase.data
     survey.min_group_size = form.min_group_size.data
     survey.retain_until = form.retain_until.data
@@ -179,6 +189,11 @@ def survey_status(survey_id: int, action: str):
     survey = own_survey(survey_id)
     if action == "open" and not survey.question_sets:
         flash(_("Choose at least one question set first."), "error")
+        return redirect(url_for("organizer.survey", survey_id=survey_id))
+    if action == "open" and not (survey.controller.strip() and survey.dpo_contact.strip()):
+        flash(_("The privacy notice needs the controller and the contact of the data "
+                "protection officer before the survey can open: add them in the survey "
+                "settings."), "error")
         return redirect(url_for("organizer.survey", survey_id=survey_id))
     closed = []
     with write_transaction():

@@ -211,7 +211,8 @@ _OPEN_WAVE = (
 _SHOWN = (
     Survey.status,
     *(getattr(Survey, name) for name in ("title", "welcome", "privacy", "controller",
-                                          "min_group_size", "retain_until")),
+                                          "dpo_contact", "notice", "min_group_size",
+                                          "retain_until")),
     Audience.key.label("audience_key"),
     Audience.labels.label("audience_labels"),
     Municipality.name.label("municipality_name"),
@@ -321,7 +322,9 @@ def welcome():
 def _welcome_page(ctx):
     # The page shows the survey's texts, the segment, the number of pages and the page the
     # journey goes on with: the same for everyone at the same point (kept per process).
-    key = (ctx["shown"].key, len(ctx["pages"]), ctx["journey"].reached)
+    # An open link's notice speaks of a link, an invitation's of an invitation link.
+    journey = ctx["journey"]
+    key = (ctx["shown"].key, len(ctx["pages"]), journey.reached, journey.invitation_id is None)
     return render_kept("respondent/welcome.html", key, **ctx)
 
 

@@ -22,8 +22,8 @@ def frozen(texts: dict | None) -> tuple | None:
 @dataclass(frozen=True)
 class SurveyFace(SurveyTexts):
     COLUMNS: ClassVar[tuple[str, ...]] = (
-        "id", "status", "title", "welcome", "privacy", "controller", "min_group_size",
-        "retain_until",
+        "id", "status", "title", "welcome", "privacy", "controller", "dpo_contact", "notice",
+        "min_group_size", "retain_until",
     )
 
     id: int
@@ -32,13 +32,17 @@ class SurveyFace(SurveyTexts):
     welcome: dict | None
     privacy: dict | None
     controller: str | None
+    dpo_contact: str | None
+    notice: dict | None
     min_group_size: int
     retain_until: dt.date | None
 
     def key(self) -> tuple:
         """Everything a page shows of the survey, hashable (for ``kept.render_kept``)."""
         return (self.id, self.status, frozen(self.title), frozen(self.welcome),
-                frozen(self.privacy), self.controller, self.min_group_size, self.retain_until)
+                frozen(self.privacy), self.controller, self.dpo_contact,
+                tuple(sorted((k, frozen(v)) for k, v in (self.notice or {}).items())),
+                self.min_group_size, self.retain_until)
 
 
 @dataclass(frozen=True)

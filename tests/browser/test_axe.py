@@ -35,6 +35,8 @@ def test_respondent_pages_have_no_wcag_violations(browser, site, lang):
     # The language chosen once with ?lang= stays for the whole journey (a cookie).
     page.goto(site(f"/accessibility?lang={lang}"))
     check(page, "accessibility statement", lang, found)
+    page.goto(site("/"))
+    check(page, "start page", lang, found)
     page.goto(site("/easy"))
     assert page.inner_text("h1") == EASY_TITLES[lang]
     check(page, "plain language page", lang, found)
