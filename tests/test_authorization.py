@@ -744,6 +744,21 @@ def test_signing_in_never_redirects_to_another_site(app):
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.parametrize("target", [
+    "/\r\nSet-Cookie: x=1", "/results/\nLocation: //evil.example", "/results/\x7f",
+])
+def test_control_characters_in_next_fall_back_to_the_results_page(app, target):
+    """POST /login?next=/%0d%0aSet-Cookie:%20x=1 — no 500, no header of the attacker's."""
+    w = build_world(app)
+    client = new_client(app)
+    response = client.post(f"/login?next={quote(target, safe='')}",
+                           data={"email": w.a.emails["viewer"], "password": PASSWORD,
+                                 "csrf_token": csrf_of(client)})
+    assert response.status_code == 302, response.status_code
+    assert urlsplit(response.location).path == "/results/"
+    assert not any("x=1" in value for value in response.headers.getlist("Set-Cookie"))
+
+
 def test_signing_in_follows_a_path_on_this_site(app):
     w = build_world(app)
     client = new_client(app)
