@@ -412,6 +412,17 @@ def test_review_page_lists_pending_texts_without_response_ids(app):
     assert not any(response_id in shown for response_id in response_ids)
 
 
+@pytest.mark.parametrize("page", ["99999999999999999999", "²", "٣", "0", "-1", "abc", "2"])
+def test_a_page_of_the_review_list_that_does_not_exist_is_a_clear_400(app, page):
+    w = two_waves(app)
+    remarks(app, w, ["one text"], wave=2)
+    admin = signed_in(app, w.cooperation_id, "admin")
+    response = admin.get(f"/results/{w.survey_id}/comments?page={quote(page)}")
+    assert response.status_code == 400
+    assert "There is no page" in response.get_data(as_text=True)
+    assert admin.get(f"/results/{w.survey_id}/comments?page=1").status_code == 200
+
+
 def test_review_refuses_an_empty_redaction_and_saves_a_real_one(app):
     w = two_waves(app)
     remarks(app, w, ["call Anna Muster"], wave=2)

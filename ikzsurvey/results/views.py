@@ -670,12 +670,16 @@ def comments(survey_id: int):
     status = request.args.get("status", "pending")
     if status not in COMMENT_STATUSES:
         abort(400, description=_("Unknown status: %(value)s", value=status))
-    page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        abort(400, description=_("Unknown page: %(value)s", value=page))
-    page = int(page)
+    asked = request.args.get("page", "1")
     base = select(Comment).where(Comment.survey_id == survey_id, Comment.status == status)
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    pages = max(1, -(-total // COMMENTS_PER_PAGE))
+    # ASCII digits only ("²".isdigit() is true), and a page that exists: no offset past
+    # what the database can count.
+    if not (asked.isascii() and asked.isdigit()) or not 1 <= int(asked) <= pages:
+        abort(400, description=_("There is no page %(value)s; the list has %(pages)d.",
+                                 value=asked[:20], pages=pages))
+    page = int(asked)
     rows = db.session.scalars(
         base.order_by(Comment.id).limit(COMMENTS_PER_PAGE).offset((page - 1) * COMMENTS_PER_PAGE)
     ).all()
@@ -696,7 +700,7 @@ def comments(survey_id: int):
         rows=rows,
         status=status,
         page=page,
-        pages=max(1, -(-total // COMMENTS_PER_PAGE)),
+        pages=pages,
         counts=counts,
         questions=questions,
         statuses=COMMENT_STATUSES,
