@@ -122,24 +122,28 @@ class ChoicesOf:
             )
 
 
+#: The bounds of every number answer: a question's own ``min``/``max`` lie within them, and
+#: they apply where a question gives none (a value the database and the statistics hold
+#: exactly, far beyond any count or age a survey asks for).
+NUMBER_LIMIT = 10**9
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
 class WholeNumber:
     def __init__(self, minimum, maximum):
-        self.minimum, self.maximum = minimum, maximum
+        self.minimum = -NUMBER_LIMIT if minimum is None else minimum
+        self.maximum = NUMBER_LIMIT if maximum is None else maximum
 
     def __call__(self, form, field):
-        try:
-            number = int(field.data.strip())
-        except (TypeError, ValueError, AttributeError):
-            raise ValidationError(str(_l("Please enter a whole number, e.g. 12."))) from None
+        text = field.data.strip() if isinstance(field.data, str) else ""
+        # ASCII digits only: int() also reads "١٢" (Arabic-Indic) or "１２" (full width).
+        if not _WHOLE_NUMBER.fullmatch(text):
+            raise ValidationError(str(_l("Please enter a whole number, e.g. 12.")))
         low, high = self.minimum, self.maximum
-        if (low is not None and number < low) or (high is not None and number > high):
-            if low is not None and high is not None:
-                msg = _l("Please enter a number from %(low)d to %(high)d.", low=low, high=high)
-            elif low is not None:
-                msg = _l("Please enter a number of at least %(low)d.", low=low)
-            else:
-                msg = _l("Please enter a number of at most %(high)d.", high=high)
-            raise ValidationError(str(msg))
+        # More digits than any bound has: out of range, without reading a huge integer.
+        if len(text) > 20 or not low <= int(text) <= high:
+            raise ValidationError(str(
+                _l("Please enter a number from %(low)d to %(high)d.", low=low, high=high)))
 
 
 class MaxLength:
@@ -340,6 +344,8 @@ def check_number(question: Number) -> None:
         value = getattr(question, name)
         if value is not None and not isinstance(value, int):
             raise DefinitionError("must be a whole number or None", field=name)
+        if value is not None and not -NUMBER_LIMIT <= value <= NUMBER_LIMIT:
+            raise DefinitionError(f"must be from {-NUMBER_LIMIT} to {NUMBER_LIMIT}", field=name)
     if question.min is not None and question.max is not None and question.min > question.max:
         raise DefinitionError("min is greater than max", field="min")
 

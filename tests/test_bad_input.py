@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from wtforms import StringField
 
 from ikzsurvey.kinds import clean_text
 
@@ -130,3 +133,45 @@ def test_arbitrary_link_paths_get_4xx(client, junk):
         # 4xx, or werkzeug's 308 to the path with doubled slashes merged ("%2F" decodes to "/")
         ok = 400 <= response.status_code < 500 or response.status_code == 308
         assert ok, (prefix, junk, response.status_code)
+
+
+@pytest.mark.parametrize("years, message", [
+    ("1" + "0" * 30, "Bitte geben Sie eine Zahl von 0 bis 120 ein."),   # OverflowError before
+    ("١٢", "Bitte geben Sie eine ganze Zahl ein"),   # Arabic-Indic digits, read as 12 before
+    ("１２", "Bitte geben Sie eine ganze Zahl ein"),   # full-width digits
+    ("12.0", "Bitte geben Sie eine ganze Zahl ein"),
+])
+def test_a_number_answer_takes_ascii_digits_within_the_bounds(app, years, message):
+    with app.app_context():
+        token = invite(make_survey())
+    respondent = Respondent(app.test_client())
+    respondent.open(f"/t/{token}")
+    assert respondent.post(1, VALID_PAGE_ONE).status_code == 303
+    response = respondent.post(2, {"q-goals": ["heat"], "q-years": years})
+    assert response.status_code in (200, 422)
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert counts()["responses"] == 0
+
+
+def test_a_number_question_without_bounds_has_the_default_ones():
+    from wtforms import Form
+
+    from ikzsurvey.kinds import NUMBER_LIMIT, WholeNumber
+
+    class F(Form):
+        n = StringField(validators=[WholeNumber(None, None)])
+
+    assert F(data={"n": str(NUMBER_LIMIT)}).validate()
+    assert F(data={"n": str(-NUMBER_LIMIT)}).validate()
+    assert not F(data={"n": str(NUMBER_LIMIT + 1)}).validate()
+    assert not F(data={"n": "1" + "0" * 30}).validate()
+
+
+def test_a_question_set_cannot_declare_bounds_beyond_the_limit():
+    from ikzsurvey.kinds import NUMBER_LIMIT, check_number
+    from ikzsurvey.plugin_api import DefinitionError, Number
+
+    with pytest.raises(DefinitionError):
+        check_number(Number(id="n", text="n", max=NUMBER_LIMIT * 10))
+    check_number(Number(id="n", text="n", max=NUMBER_LIMIT))
