@@ -88,19 +88,29 @@ SECURITY_HEADERS = (
 
 
 def security_headers(response):
-    """The headers every response gets, unless its view set one of them itself; respondent
-    pages are never stored by a browser or proxy."""
+    """The headers every response gets, unless its view set one of them itself.
+
+    Respondents' pages and everything staff see — their pages, exports, charts and API
+    answers — are never stored by a browser or a proxy (``Cache-Control: no-store``,
+    whatever a view set): results and answers must not outlive the session on a shared
+    computer in a town hall, nor sit in a proxy's cache.
+    """
     headers = response.headers
     present = set(headers.keys(lower=True))  # one pass over the headers, not one per name
     missing = [(name, value) for name, value in SECURITY_HEADERS
                if name.lower() not in present]
-    if "cache-control" not in present and request.path.startswith(RESPONDENT_PATHS):
+    if request.path.startswith(STAFF_PATHS):
+        headers["Cache-Control"] = "no-store"
+    elif "cache-control" not in present and request.path.startswith(RESPONDENT_PATHS):
         missing.append(("Cache-Control", "no-store"))
     headers.extend(missing)
     return response
 
 
 RESPONDENT_PATHS = ("/t/", "/o/", "/survey/")
+# Signed-in staff and API clients: sign-in, results (pages, charts, exports), organizing,
+# the account, the API.
+STAFF_PATHS = ("/login", "/logout", "/results", "/organize", "/account", "/api/")
 
 
 def refuse_nul_bytes():

@@ -535,6 +535,15 @@ def test_the_table_fills_every_url_variable(app):
 
 # --- 1. The walk: every GET route as every principal ------------------------------------
 
+# Pages anyone may keep in a cache: they show nothing of a person or of unpublished results.
+CACHEABLE = ("/", "/accessibility", "/easy", "/healthz")
+
+
+def kept_from_caches(rule: str) -> bool:
+    """Staff pages, charts, exports and API answers, and every respondent page, are never
+    stored by a browser or proxy — whoever asks and whatever the answer (also a 403)."""
+    return rule not in CACHEABLE and not rule.startswith("/public/")
+
 
 def walk_get(app, w: World, principal: Principal) -> list[str]:
     client = client_for(app, w, principal)
@@ -548,6 +557,9 @@ def walk_get(app, w: World, principal: Principal) -> list[str]:
         if not meets(expect, response, url, "GET", route):
             problems.append(f"GET {url}: expected {expect}, got {response.status_code}"
                             f"{' → ' + response.location if response.location else ''}")
+        if kept_from_caches(rule) and response.headers.get("Cache-Control") != "no-store":
+            problems.append(f"GET {url} ({response.status_code}): Cache-Control is "
+                            f"{response.headers.get('Cache-Control')!r}, not 'no-store'")
         if expect == ALLOW and route.audited:
             if not one_audit_entry_added(before, after):
                 problems.append(f"GET {url}: expected one audit entry, "

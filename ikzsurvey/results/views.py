@@ -394,8 +394,7 @@ def _svg(data: bytes) -> Response:
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
     )
-    response.headers["Cache-Control"] = "private, max-age=300"
-    return response
+    return response  # Cache-Control: no-store, as every staff answer (ikzsurvey.errors)
 
 
 def _format_number(value: float) -> str:
