@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask
 from flask_migrate import Migrate
 
-from . import i18n, security, sessions
+from . import i18n, links, security, sessions
 from .csrf import OriginCheckingCSRFProtect
 from .db import db, engine_options
 from .plugins import build_registry, make_plugin_manager
@@ -122,6 +122,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    links.init_app(app)
     sessions.init_app(app)
 
     with app.app_context():

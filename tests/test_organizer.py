@@ -541,13 +541,38 @@ def test_invitations_come_as_a_csv_attachment_not_to_be_cached(built):
         f'attachment; filename="ikzsurvey-{built.survey_id}-wave-1-invitations.csv"')
     rows = csv_rows(response)
     assert len(rows) == 2 * 2 * 3  # municipalities × groups × count
-    assert all(row["wave"] == "1" and row["link"].startswith("http://localhost/t/")
-               for row in rows)
+    public = built.app.config["PUBLIC_URL"].rstrip("/")
+    assert all(row["wave"] == "1" and row["link"].startswith(f"{public}/t/") for row in rows)
     assert {segment: len(tokens) for segment, tokens in tokens_by_segment(rows).items()} == {
         (m, g): 3 for m in MUNICIPALITIES for g, _de, _en in GROUPS}
     assert len({row["link"] for row in rows}) == 12  # every link differs
     with built.app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Invitation)) == 12
+
+
+def test_links_handed_out_come_from_the_public_url_never_from_the_host_header(built):
+    """A forged ``Host`` (or a proxy passing a wrong one) must not put another site's
+    address into a mail merge or onto a flyer."""
+    built.app.config["PUBLIC_URL"] = "https://umfrage.example.org/befragung/"
+    org = built.org
+    evil = {"Host": "evil.example"}
+    cookie = org.client.get_cookie(built.app.config["SESSION_COOKIE_NAME"])
+    org.client.set_cookie(cookie.key, cookie.value, domain="evil.example")  # the same session
+    form = {"wave": built.wave_id, "municipality": 0, "audience": 0, "count": 1,
+            "csrf_token": csrf_token(org.page("/organize/"))}
+    org.post(f"{built.base}/open-links", {"municipality": built.municipalities["Neudorf"],
+                                          "audience": built.groups["youth-council"],
+                                          "enabled": "1"})
+
+    response = org.client.post(org.url(f"{built.base}/invitations"), data=form, headers=evil)
+    page = org.client.get(org.url(f"{built.base}/"), headers=evil).get_data(as_text=True)
+
+    links = [row["link"] for row in csv_rows(response)]
+    assert len(links) == 4
+    assert all(link.startswith("https://umfrage.example.org/befragung/t/") for link in links)
+    shown = re.findall(r"<code>([^<]*/o/[^<]*)</code>", page)
+    assert len(shown) == 1 and shown[0].startswith("https://umfrage.example.org/befragung/o/")
+    assert "evil.example" not in page + response.get_data(as_text=True)
 
 
 def test_invitations_for_one_segment_only(built):

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from ..audit import audit
 from ..db import write_transaction
+from ..links import public_url_for
 from ..models import Invitation, OpenLink, Survey
 from ..results.tables import neutralise, to_csv
 from ..texts import localize
@@ -39,7 +40,6 @@ def create_invitations(survey_id: int):
                       if form.municipality.data in (0, m.id)]
     audiences = [a for a in survey.audiences if form.audience.data in (0, a.id)]
     wave = next(w for w in survey.waves if w.id == form.wave.data)
-    base = request.host_url.rstrip("/")
     rows = [["municipality", "audience", "wave", "link"]]
     invitations = []
     for municipality in municipalities:
@@ -50,7 +50,7 @@ def create_invitations(survey_id: int):
                                     "municipality_id": municipality.id,
                                     "audience_id": audience.id, "used": False})
                 rows.append([neutralise(municipality.name), neutralise(audience.key),
-                             wave.number, f"{base}/t/{token}"])
+                             wave.number, public_url_for("respondent.invitation", token=token)])
     with write_transaction() as session:
         session.execute(Invitation.__table__.insert(), invitations)
     audit(current_user.cooperation_id, "invitations.create",
