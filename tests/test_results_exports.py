@@ -408,7 +408,29 @@ def test_neutralise_prefixes_formula_starts(text):
     assert tables.neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", [-2, 3.5, 0, None, "Altdorf", "a=b", " =1", "'quoted"])
+@pytest.mark.parametrize("text, neutral", [
+    ("x;=1+2", "x;'=1+2"),
+    ("x,+49 30", "x,'+49 30"),
+    ('a; "=HYPERLINK(1)"', 'a; "\'=HYPERLINK(1)"'),
+    ("x\t@SUM(1)", "x\t'@SUM(1)"),
+    ("one\n=1+1|-2", "one\n'=1+1|'-2"),
+    ("=1;=2", "'=1;'=2"),
+])
+def test_neutralise_catches_a_formula_after_a_separator_inside_a_cell(text, neutral):
+    assert tables.neutralise(text) == neutral
+
+
+def test_a_formula_after_a_separator_stays_text_when_a_spreadsheet_splits_there():
+    """German Excel splits a comma-separated line at ";": every piece of every cell must
+    still be text, not a formula."""
+    table = [["municipality"], [tables.neutralise("Altdorf;=1+2;@A1")]]
+    line = tables.to_csv(table).splitlines()[1]
+    for piece in re.split(r"[;,]", line.strip('"')):
+        assert not piece.lstrip(' "').startswith(tables.FORMULA_STARTS), piece
+
+
+@pytest.mark.parametrize("value", [-2, 3.5, 0, None, "Altdorf", "a=b", " =1", "'quoted",
+                                   "x; y", "Wärme, Strom"])
 def test_neutralise_leaves_numbers_and_ordinary_text_alone(value):
     assert tables.neutralise(value) == value
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import product
@@ -125,9 +126,19 @@ def response_rows(results: SurveyResults, cells: Iterable[Cell], labels: Labels)
         }
 
 
+# A formula start after a separator: a spreadsheet that splits the line at another separator
+# than the one it was written with (German Excel splits at ";", also inside a comma-separated
+# cell) or at a line break starts a new cell there — which would then be a formula.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"""([,;|\t\r\n][\s"]*)(?=[=+\-@])""")
+
+
 def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text that a spreadsheet would read as a formula gets an apostrophe before it: at the
+    start of the cell and after every separator or line break inside it (``x;=1+2``)."""
+    if not isinstance(value, str):
+        return value
+    value = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
