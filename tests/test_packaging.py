@@ -8,9 +8,12 @@ import configparser
 import subprocess
 import sys
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_ROOTS = {"ikzsurvey": ROOT / "ikzsurvey", "ikzsurvey_plugins": ROOT / "plugins"}
@@ -65,3 +68,27 @@ def test_building_the_wheel_prints_no_warning_and_ships_templates_and_catalogs(t
     assert "ikzsurvey/migrations/alembic.ini" in names
     assert ("ikzsurvey_plugins/success_factors/translations/de/LC_MESSAGES/"
             "success_factors.mo") in names
+
+
+# Versions with published security advisories that ikzsurvey must never be installed with.
+ADVISORY_FLOORS = {"flask": "3.1.3", "werkzeug": "3.1.5", "jinja2": "3.1.6", "gunicorn": "23"}
+
+
+def declared_floors() -> dict[str, str]:
+    floors = {}
+    for line in setup_cfg()["options"]["install_requires"].splitlines():
+        requirement = line.split("#")[0].strip()
+        if requirement:
+            parsed = Requirement(requirement)
+            lows = [s.version for s in parsed.specifier if s.operator in (">=", "==", "~=")]
+            if lows:
+                floors[parsed.name.lower()] = lows[0]
+    return floors
+
+
+@pytest.mark.parametrize("name, floor", sorted(ADVISORY_FLOORS.items()))
+def test_dependencies_are_floored_past_their_advisories(name, floor):
+    declared = declared_floors()
+    assert name in declared, f"setup.cfg gives {name} no floor"
+    assert Version(declared[name]) >= Version(floor), (name, declared[name])
+    assert Version(version(name)) >= Version(floor), f"installed {name} {version(name)}"
