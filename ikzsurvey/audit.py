@@ -1,17 +1,27 @@
 """The audit log: who created, opened, closed, published, exported or deleted what, and when.
 
 Staff actions only — never an answer, a token or an address. Organizers of a cooperation
-read its entries on their overview page.
+read the latest entries on their overview page and the whole log, paged and filtered, on
+``/organize/audit`` (:mod:`ikzsurvey.organizer.audit_log`).
+
+Reads (exports, API answers) can come many times a minute from a script. Repeated by the same
+account or token, with the same object, on the same day (UTC), they are *summarised*: one
+entry counts them (``times``) and keeps the time of the last (``last_at``), so that polling
+cannot push every other action out of view, and still says who read what, how often and until
+when.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import has_request_context
 from flask_login import current_user
+from sqlalchemy import select, update
 
 from .db import write_transaction
 from .kinds import clean_text
-from .models import AuditEntry
+from .models import AuditEntry, now
 
 
 def actor() -> str:
@@ -23,10 +33,27 @@ def actor() -> str:
     return "command line"
 
 
-def audit(cooperation_id: int, action: str, target: str = "") -> None:
-    """Record one action in its own short transaction."""
+def audit(cooperation_id: int, action: str, target: str = "", summarise: bool = False) -> None:
+    """Record one action in its own short transaction; with ``summarise`` (reads), count it
+    in today's entry of the same actor, action and object if there is one."""
+    who, what, moment = actor()[:254], clean_text(target)[:300], now()
     with write_transaction() as session:
-        session.add(
-            AuditEntry(cooperation_id=cooperation_id, actor=actor()[:254], action=action,
-                       target=clean_text(target)[:300])
-        )
+        if summarise:
+            midnight = dt.datetime.combine(moment.date(), dt.time())
+            today = session.scalar(
+                select(AuditEntry.id)
+                .where(AuditEntry.cooperation_id == cooperation_id, AuditEntry.at >= midnight,
+                       AuditEntry.actor == who, AuditEntry.action == action,
+                       AuditEntry.target == what)
+                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                .limit(1)
+            )
+            if today is not None:
+                session.execute(
+                    update(AuditEntry).where(AuditEntry.id == today)
+                    .values(times=AuditEntry.times + 1, last_at=moment)
+                    .execution_options(synchronize_session=False)
+                )
+                return
+        session.add(AuditEntry(cooperation_id=cooperation_id, at=moment, actor=who,
+                               action=action, target=what))

@@ -21,6 +21,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -381,6 +382,8 @@ class AuditEntry(Base):
     """
 
     __tablename__ = "audit_entry"
+    # The log is read newest first per cooperation, and a repeated read looks up today's entry.
+    __table_args__ = (Index("ix_audit_entry_cooperation_id_at", "cooperation_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cooperation_id: Mapped[int] = mapped_column(
@@ -390,3 +393,7 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(254))  # e-mail, or "cli", or "token <id>"
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(300), default="")
+    # Reads repeated by the same actor on the same day are one entry (ikzsurvey.audit):
+    # how often, and when the last one was.
+    times: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    last_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -698,7 +698,8 @@ def test_an_open_link_switched_off_is_invalid_and_works_again_when_on(app, lang,
 
     assert on in text_of(b.org.post(f"{b.base}/open-links", dict(segment, enabled="1")))
     key = open_link_key(app, b.survey_id)
-    assert f"http://localhost/o/{key}" in b.org.page(f"{b.base}/")
+    public = app.config["PUBLIC_URL"].rstrip("/")
+    assert f"{public}/o/{key}" in b.org.page(f"{b.base}/")
     respondent = app.test_client()
     assert respondent.get(f"/o/{key}?lang={lang}").status_code == 200
 

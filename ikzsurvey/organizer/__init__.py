@@ -61,6 +61,7 @@ def invalid_form(form, endpoint: str, **values):
 
 # The pages, each module registering its routes on ``bp`` (imported after ``bp`` exists).
 from . import accounts, invitations, labels, partners, surveys  # noqa: E402, F401
+from . import audit_log  # noqa: E402, F401
 
 
 def init_app(app) -> None:

@@ -15,7 +15,7 @@ from . import bp, cooperation, invalid_form
 from .accounts import account_form
 from .forms import AudienceForm, CooperationForm, MunicipalityForm
 
-AUDIT_ENTRIES_SHOWN = 50
+AUDIT_ENTRIES_SHOWN = 20  # the latest; the whole log is on /organize/audit
 
 
 @bp.route("/")

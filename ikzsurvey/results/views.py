@@ -596,7 +596,8 @@ def _audit(scope: Scope, action: str) -> None:
         return
     args = ", ".join(f"{k}={v}" for k, v in sorted(request.args.items()) if k != "lang")
     audit(scope.survey.cooperation_id, action,
-          f"{scope.survey.title.get('de', '')}{' (' + args + ')' if args else ''}")
+          f"{scope.survey.title.get('de', '')}{' (' + args + ')' if args else ''}",
+          summarise=True)  # a script polling the API must not bury everything else
 
 
 @bp.route("/results/<int:survey_id>/raw.csv")

@@ -1,0 +1,203 @@
+"""The audit log: paged and filtered on /organize/audit, and repeated reads summarised so that a
+script polling the API cannot push every other entry out of view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+from sqlalchemy import select
+
+from ikzsurvey.db import db
+from ikzsurvey.models import ApiToken, AuditEntry
+from ikzsurvey.tokens import hash_token, new_token
+
+from .test_organizer import ORGANIZER, Organizer, audit_entries, build, new_cooperation
+
+DAY = dt.datetime(2026, 11, 2, 9, 0)
+
+
+def api_token(app, cooperation_id: int) -> str:
+    token = new_token()
+    with app.app_context():
+        db.session.add(ApiToken(token_hash=hash_token(token), role="admin",
+                                cooperation_id=cooperation_id, label="Ratsinformation"))
+        db.session.commit()
+    return token
+
+
+def add_entries(app, cooperation_id: int, count: int, action: str = "survey.update",
+                actor: str = ORGANIZER, start: dt.datetime = DAY) -> None:
+    """``count`` entries an hour apart, the first at ``start``."""
+    with app.app_context():
+        db.session.add_all([
+            AuditEntry(cooperation_id=cooperation_id, at=start + dt.timedelta(hours=i),
+                       actor=actor, action=action, target=f"entry {i}")
+            for i in range(count)])
+        db.session.commit()
+
+
+def rows_of(page: str) -> list[list[str]]:
+    body = page[page.index('id="audit-caption"'):page.index("</table>")]
+    return [[" ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+             for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr><td>.*?</tr>", body, re.S)]
+
+
+# --- Repeated reads ---------------------------------------------------------------------
+
+
+def test_repeated_api_reads_are_one_entry_that_counts_them(app):
+    b = build(app, "en")
+    token = api_token(app, b.cooperation_id)
+    client = app.test_client()
+    bearer = {"Authorization": f"Bearer {token}"}
+    before = len(audit_entries(app, b.cooperation_id))
+
+    for _ in range(40):  # a script polling
+        assert client.get(f"/api/v1/surveys/{b.survey_id}/results",
+                          headers=bearer).status_code == 200
+    client.get(f"/api/v1/surveys/{b.survey_id}/results?by=municipality", headers=bearer)
+    b.org.post(f"{b.base}/waves/close")
+
+    entries = audit_entries(app, b.cooperation_id)[before:]
+    assert [(e.action, e.times) for e in entries] == [
+        ("export.api", 40), ("export.api", 1), ("wave.close", 1)]
+    first = entries[0]
+    assert first.actor == f"API token {token_id(app, token)}"
+    assert first.last_at is not None and first.last_at >= first.at
+    page = html.unescape(b.org.page("/organize/"))
+    assert "40 times, the last at" in page and "wave closed" in page
+
+
+def test_a_read_on_another_day_or_by_someone_else_is_a_new_entry(app):
+    b = build(app, "en")
+    token = api_token(app, b.cooperation_id)
+    url = f"/api/v1/surveys/{b.survey_id}/results"
+    app.test_client().get(url, headers={"Authorization": f"Bearer {token}"})
+    with app.app_context():  # yesterday's read
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export.api"))
+        entry.at -= dt.timedelta(days=1)
+        db.session.commit()
+
+    app.test_client().get(url, headers={"Authorization": f"Bearer {token}"})
+    b.org.get(url)
+    b.org.get(url)
+
+    reads = [(e.actor, e.times) for e in audit_entries(app, b.cooperation_id)
+             if e.action == "export.api"]
+    assert reads == [(f"API token {token_id(app, token)}", 1),
+                     (f"API token {token_id(app, token)}", 1), (ORGANIZER, 2)]
+
+
+def test_actions_that_change_something_are_never_summarised(app):
+    b = build(app, "en")
+    for _ in range(3):
+        b.org.post(f"{b.base}/invitations", {"wave": b.wave_id, "municipality": 0,
+                                             "audience": 0, "count": 1}, follow=False)
+    created = [e for e in audit_entries(app, b.cooperation_id)
+               if e.action == "invitations.create"]
+    assert [e.times for e in created] == [1, 1, 1]
+
+
+def token_id(app, token: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(ApiToken.id)
+                                 .where(ApiToken.token_hash == hash_token(token)))
+
+
+# --- The page -----------------------------------------------------------------------------
+
+
+def test_the_log_is_paged_newest_first(app):
+    coop = new_cooperation(app)
+    org = Organizer(app, coop, "en")
+    add_entries(app, coop, 120)
+
+    first = org.page("/organize/audit")
+    third = org.page("/organize/audit?page=3")
+
+    assert "120 entries" in first and "page 1 of 3" in first
+    assert [row[3] for row in rows_of(first)] == [f"entry {i}" for i in range(119, 69, -1)]
+    assert [row[3] for row in rows_of(third)] == [f"entry {i}" for i in range(19, -1, -1)]
+    assert 'href="/organize/audit?page=2"' in first and "Next page" in first
+    assert 'aria-current="page"' in third
+
+
+@pytest.mark.parametrize("page", ["4", "0", "²", "99999999999999999999", "-1", "x"])
+def test_a_page_that_does_not_exist_is_a_clear_400(app, page):
+    coop = new_cooperation(app)
+    org = Organizer(app, coop, "en")
+    add_entries(app, coop, 120)
+
+    response = org.get(f"/organize/audit?page={page}")
+
+    assert response.status_code == 400
+    assert "the list has 3" in html.unescape(response.get_data(as_text=True))
+
+
+def test_filters_by_action_actor_and_days(app):
+    coop = new_cooperation(app)
+    org = Organizer(app, coop, "en")
+    add_entries(app, coop, 30, action="survey.update")  # 2 Nov 09:00 … 3 Nov 14:00
+    add_entries(app, coop, 5, action="export.csv", actor="viewer@example.org",
+                start=dt.datetime(2026, 11, 3, 8, 0))
+
+    exports = org.page("/organize/audit?action=export.csv")
+    by_viewer = org.page("/organize/audit?actor=viewer@example.org&action=")
+    on_the_3rd = org.page("/organize/audit?since=2026-11-03&until=2026-11-03")
+    updates_on_the_2nd = org.page("/organize/audit?action=survey.update&until=2026-11-02")
+
+    assert "5 entries" in exports and {r[2] for r in rows_of(exports)} == {
+        "results exported (CSV)"}
+    assert {r[1] for r in rows_of(by_viewer)} == {"viewer@example.org"}
+    assert "20 entries" in on_the_3rd  # 15 updates (00:00–14:00) and 5 exports
+    assert "15 entries" in updates_on_the_2nd
+    # The paging keeps the filter
+    add_entries(app, coop, 60, action="export.csv", actor="viewer@example.org",
+                start=dt.datetime(2026, 11, 10))
+    paged = org.page("/organize/audit?action=export.csv")
+    assert 'href="/organize/audit?page=2&amp;action=export.csv"' in paged
+
+
+@pytest.mark.parametrize("query, message", [
+    ("since=2026-13-01", "Not a valid date value."),
+    ("since=2026-11-05&until=2026-11-01", "The last day must not be before the first."),
+    ("action=user.create", "Not a valid choice."),
+    ("actor=someone@example.org", "Not a valid choice."),
+])
+def test_a_filter_that_cannot_be_applied_says_why(app, query, message):
+    coop = new_cooperation(app)
+    org = Organizer(app, coop, "en")
+    add_entries(app, coop, 3)
+
+    response = org.get(f"/organize/audit?{query}")
+
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert message in page and "No entries match." in page
+
+
+def test_german_labels(app):
+    coop = new_cooperation(app)
+    org = Organizer(app, coop, "de")
+    add_entries(app, coop, 3)
+
+    page = html.unescape(org.page("/organize/audit"))
+
+    assert "3 Einträge" in page and "Alle Aktionen" in page and "Alle" in page
+
+
+def test_only_the_own_cooperations_entries_and_actors(app):
+    coop = new_cooperation(app)
+    other = new_cooperation(app, "Kooperation Bergland")
+    org = Organizer(app, coop, "en")
+    add_entries(app, coop, 2)
+    add_entries(app, other, 2, actor="bergland@example.org")
+
+    page = org.page("/organize/audit")
+
+    assert "2 entries" in page and "bergland@example.org" not in page
+    assert org.get("/organize/audit?actor=bergland@example.org").status_code == 400
