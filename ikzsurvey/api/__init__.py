@@ -13,8 +13,10 @@ from flask_login import current_user
 from ..auth import role_required
 from ..i18n import LOCALES
 from ..results import tables
+from ..results.export_views import audit_read
+from ..results.scope import compute, parse_selection, scope_for
 from ..results.service import FREE_TEXT_MINIMUM
-from ..results.views import _audit, compute, own_surveys, parse_selection, scope_for
+from ..results.views import own_surveys
 from ..texts import localize
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -70,7 +72,7 @@ def results(survey_id: int):
         abort(404)
     selection = parse_selection(scope, {"wave": wave_arg})
     computed = compute(scope)
-    _audit(scope, "export.api")
+    audit_read(scope, "export.api")
     cells = tables.cells_for(computed, by, selection.wave)
     labels = tables.Labels.of(scope.survey)
     questions: dict[tuple[str, str], dict] = {}
