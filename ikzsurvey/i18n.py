@@ -64,10 +64,15 @@ def remember_locale(response):
 
 
 def url_with_lang(code: str) -> str:
-    """This page's address in another language (other query arguments kept)."""
+    """This page in another language, as a query only (``?lang=en&…``, other arguments kept).
+
+    A query-only link stays on the page the browser shows, whatever its path. Built from
+    ``request.path`` it would not: on the 404 page for ``/%5Cevil.example/x`` the path is
+    ``/\\evil.example/x``, which browsers read as ``//evil.example/x`` — another site.
+    """
     args = request.args.to_dict(flat=False)
     args["lang"] = [code]
-    return f"{request.path}?{urlencode(args, doseq=True)}"
+    return f"?{urlencode(args, doseq=True)}"
 
 
 def audience_label(audience) -> str:
