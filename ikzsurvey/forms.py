@@ -49,9 +49,11 @@ def _form_class(page: Page, registry: Registry) -> type[FlaskForm]:
     return cls
 
 
-def saved_formdata(page: Page, posted: MultiDict) -> dict[str, list[str]]:
-    """Only this page's fields of a post, as plain lists (kept in the session)."""
-    names = [field_name(q) for q in page.questions]
+def saved_formdata(page: Page, posted: MultiDict, form) -> dict[str, list[str]]:
+    """This page's fields of a post, as plain lists (kept in the session): only those that
+    passed their checks in the validated ``form``, so the session never keeps more than a
+    question allows (a 240 KB value sent with "Zurück" is not kept)."""
+    names = [field_name(q) for q in page.questions if not form[field_name(q)].errors]
     return {name: posted.getlist(name) for name in names if name in posted}
 
 

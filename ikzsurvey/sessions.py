@@ -18,12 +18,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import pickle  # nosec B403 - measures the size of our own session, never loads anything
 import secrets
 import struct
 import time
 
 from cachelib.file import FileSystemCache
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, session
+from flask_babel import lazy_gettext as _l
 from flask_session import Session
 
 _HEADER = struct.Struct("I")  # cachelib's file header: the expiry time (0 = never)
@@ -82,7 +84,35 @@ class SessionFiles(FileSystemCache):
         return removed
 
 
+def refuse_oversized_session(response: Response) -> Response:
+    """A session that would grow past ``SESSION_MAX_BYTES`` is not stored: the request gets
+    a 413 page instead, and the session stays as it was.
+
+    Answers are kept only once they pass their checks (``ikzsurvey.forms.saved_formdata``),
+    so a session is bounded by its survey's questions; this cap bounds what any request can
+    make the server keep for a day, whatever a form or a plugin puts into the session.
+    """
+    if not session.modified or not session:
+        return response
+    limit = current_app.config["SESSION_MAX_BYTES"]
+    size = len(pickle.dumps(dict(session), protocol=pickle.HIGHEST_PROTOCOL))
+    if size <= limit:
+        return response
+    logger.warning("A session of %d bytes was not stored (limit %d)", size, limit)
+    session.modified = False  # Flask-Session writes only a modified session
+    from .errors import render_error, security_headers
+
+    refused = current_app.make_response(render_error(
+        413,
+        _l("Too much to keep"),
+        _l("Your entries are too long to be kept. Please shorten the longest answers and "
+           "send the page again."),
+    ))
+    return security_headers(refused)  # this hook runs after the one that sets them
+
+
 def init_app(app: Flask) -> None:
+    app.config.setdefault("SESSION_MAX_BYTES", 256 * 1024)
     app.config.setdefault("SESSION_PERMANENT", True)
     app.config["SESSION_SERIALIZATION_FORMAT"] = "json"
     if app.config.get("SESSION_REDIS_URL"):
@@ -94,6 +124,7 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_TYPE"] = "cachelib"
         app.config["SESSION_CACHELIB"] = SessionFiles(app.config["SESSION_DIR"])
     Session(app)
+    app.after_request(refuse_oversized_session)
 
 
 def remove_expired() -> int | None:

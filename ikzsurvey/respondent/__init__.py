@@ -356,14 +356,15 @@ def page(number: int):
         form = page_form(current, registry(), MultiDict(saved or {}))
         return _render_page(ctx, number, form, errors=False, untouched=not saved)
 
-    journey.answers[key] = saved_formdata(current, request.form)
+    form = page_form(current, registry())
+    valid = form.validate()
+    # Kept between pages: the answers that pass their checks, also when going back.
+    journey.answers[key] = saved_formdata(current, request.form, form)
     if request.form.get("action") == "back":
-        journey.save()  # what was entered is kept, unchecked, until the page is sent on
+        journey.save()
         target = url_for(".page", number=number - 1) if number > 1 else url_for(".welcome")
         return redirect(target, 303)
-
-    form = page_form(current, registry())
-    if not form.validate():
+    if not valid:
         journey.save()
         return _render_page(ctx, number, form, errors=True), 422
     if number < len(pages):
