@@ -131,6 +131,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.extensions["ikzsurvey.registry"] = build_registry(pm)
 
     from . import api, auth, cli, errors, forms, health, organizer, pages, respondent
+    from .auth import login_token
     from .respondent import kept as kept_pages
     from .respondent import lookups
     from .results import views as results
@@ -140,6 +141,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     errors.init_app(app)
     auth.init_app(app)
+    login_token.init_app(app, csrf)  # the sign-in form's token needs no session
     app.register_blueprint(health.bp)
     app.register_blueprint(respondent.bp)
     kept_pages.init_app(app)

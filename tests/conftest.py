@@ -125,6 +125,14 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def sign_in_token(html: str) -> str:
+    """The sign-in form's token: the page's last one (a signed-in visitor's header has a
+    sign-out form with the session's token before it)."""
+    found = CSRF.findall(html)
+    assert found, "page has no CSRF token"
+    return found[-1]
+
+
 @pytest.fixture(scope="session")
 def chromium_browser():
     """One Chromium for the whole run: Playwright's sync API allows one driver at a time, and

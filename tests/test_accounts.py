@@ -86,11 +86,20 @@ def signed_in(app, role: str = "admin") -> tuple:
     return client, email
 
 
-def session_cookie(response) -> str:
-    cookies = [c for c in response.headers.getlist("Set-Cookie")
-               if c.startswith("ikzsurvey_session=")]
+def session_cookie(response, name: str = "ikzsurvey_session") -> str:
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{name}=")]
     assert len(cookies) == 1, response.headers.getlist("Set-Cookie")
     return cookies[0]
+
+
+def login_cookie(response) -> str:
+    """The sign-in form's double-submit cookie (auth/login_token.py)."""
+    return session_cookie(response, "ikzsurvey_login")
+
+
+def sets_no_session(response) -> bool:
+    return not any(c.startswith("ikzsurvey_session=")
+                   for c in response.headers.getlist("Set-Cookie"))
 
 
 def cookie_flags(cookie: str) -> set[str]:
@@ -540,7 +549,9 @@ def test_signing_in_renews_the_session_id(app):
     with app.app_context():
         email = make_user(coop, "admin")
     client = app.test_client()
-    planted = session_cookie(client.get("/login")).split(";")[0].split("=", 1)[1]
+    # Showing the sign-in page makes no session; an attacker plants an id of their own.
+    planted = "planted-by-an-attacker-0123456789abcdef"
+    client.set_cookie("ikzsurvey_session", planted)
 
     signed = sign_in(client, email)
 
@@ -557,27 +568,39 @@ def test_signing_in_renews_the_session_id(app):
 def test_outside_testing_the_session_cookie_is_secure_and_hsts_is_sent(app_factory):
     app = app_factory(TESTING=False)
 
-    response = app.test_client().get("/login")
+    coop = cooperation(app)
+    with app.app_context():
+        email = make_user(coop, "admin")
+    client = app.test_client()
+    response = client.get("/login")
 
-    assert response.status_code == 200
-    assert {"secure", "httponly", "samesite"} <= cookie_flags(session_cookie(response))
-    assert "SameSite=Lax" in session_cookie(response)
+    assert response.status_code == 200 and sets_no_session(response)
+    assert {"secure", "httponly", "samesite"} <= cookie_flags(login_cookie(response))
+    assert "SameSite=Strict" in login_cookie(response) and "Path=/login" in login_cookie(response)
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    signed = sign_in(client, email)
+    assert {"secure", "httponly", "samesite"} <= cookie_flags(session_cookie(signed))
+    assert "SameSite=Lax" in session_cookie(signed)
 
 
 def test_plain_http_as_make_run_serves_it_drops_the_secure_flag(app_factory):
     app = app_factory(TESTING=False, SESSION_COOKIE_SECURE=False)
+    coop = cooperation(app)
+    with app.app_context():
+        email = make_user(coop, "admin")
+    client = app.test_client()
 
-    cookie = session_cookie(app.test_client().get("/login"))
+    form_cookie = login_cookie(client.get("/login"))
+    cookie = session_cookie(sign_in(client, email))
 
-    assert "secure" not in cookie_flags(cookie)
+    assert "secure" not in cookie_flags(form_cookie) | cookie_flags(cookie)
     assert {"httponly", "samesite"} <= cookie_flags(cookie) and "SameSite=Lax" in cookie
 
 
 def test_a_testing_app_sends_neither_secure_cookies_nor_hsts(client):
     response = client.get("/login")
 
-    assert "secure" not in cookie_flags(session_cookie(response))
+    assert "secure" not in cookie_flags(login_cookie(response))
     assert "Strict-Transport-Security" not in response.headers
 
 

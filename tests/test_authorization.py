@@ -22,7 +22,9 @@ before and after each request).
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
+import os
 import re
 import secrets
 from collections.abc import Callable
@@ -33,6 +35,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from ikzsurvey.db import db
@@ -49,7 +52,7 @@ from ikzsurvey.questions import Value
 from ikzsurvey.submission import AnswerValues, Segment, store_response
 from ikzsurvey.tokens import hash_token, new_token
 
-from .conftest import csrf_token
+from .conftest import csrf_token, sign_in_token
 from .results_fixtures import PASSWORD, close_wave, make_cooperation, sign_in, world
 
 # --- The world: two cooperations ------------------------------------------------------
@@ -206,9 +209,16 @@ def client_for(app, w: World, principal: Principal):
     return client
 
 
-def csrf_of(client) -> str:
-    """The client's CSRF token (one per session, valid in every form)."""
-    return csrf_token(client.get("/login").get_data(as_text=True))
+def csrf_of(client, url: str = "") -> str:
+    """The token a page would give this client for a form to ``url``: for the sign-in form
+    the one of its page (a signed double-submit cookie, no session); for every other form
+    the session's (one per session, valid in every form), made as Flask-WTF makes it — an
+    anonymous visitor has no session and no such form otherwise."""
+    if urlsplit(url).path == "/login":
+        return sign_in_token(client.get("/login").get_data(as_text=True))
+    with client.session_transaction() as kept:
+        raw = kept.setdefault("csrf_token", hashlib.sha1(os.urandom(64)).hexdigest())  # nosec
+    return URLSafeTimedSerializer(client.application.secret_key, salt="wtf-csrf-token").dumps(raw)
 
 
 # --- The route table ----------------------------------------------------------------------
@@ -593,7 +603,7 @@ def walk_post(app, w: World, principal: Principal) -> list[str]:
         route, url = ROUTES[rule], url_of(rule, w)
         expect = expectation(route.access, principal)
         sender = client_for(app, w, principal) if route.ends_session else client
-        data = {**route.form(w, principal), "csrf_token": csrf_of(sender)}
+        data = {**route.form(w, principal), "csrf_token": csrf_of(sender, url)}
         before = snapshot(app)
         response = sender.post(url, data=data)
         after = snapshot(app)
@@ -749,7 +759,7 @@ def test_signing_in_never_redirects_to_another_site(app):
         client = new_client(app)  # an address of its own: sign-ins are rate-limited
         response = client.post(f"/login?next={quote(target, safe='')}",
                                data={"email": w.a.emails["viewer"], "password": PASSWORD,
-                                     "csrf_token": csrf_of(client)})
+                                     "csrf_token": csrf_of(client, "/login")})
         location = response.location or ""
         parts = urlsplit(location)
         if (response.status_code != 302 or parts.netloc not in ("", "localhost")
@@ -768,7 +778,7 @@ def test_control_characters_in_next_fall_back_to_the_results_page(app, target):
     client = new_client(app)
     response = client.post(f"/login?next={quote(target, safe='')}",
                            data={"email": w.a.emails["viewer"], "password": PASSWORD,
-                                 "csrf_token": csrf_of(client)})
+                                 "csrf_token": csrf_of(client, "/login")})
     assert response.status_code == 302, response.status_code
     assert urlsplit(response.location).path == "/results/"
     assert not any("x=1" in value for value in response.headers.getlist("Set-Cookie"))
@@ -780,7 +790,7 @@ def test_signing_in_follows_a_path_on_this_site(app):
     page = f"/results/{w.a.survey_id}/?wave=1"
     response = client.post(f"/login?next={quote(page, safe='')}",
                            data={"email": w.a.emails["viewer"], "password": PASSWORD,
-                                 "csrf_token": csrf_of(client)})
+                                 "csrf_token": csrf_of(client, "/login")})
     assert response.status_code == 302 and response.location == page
 
 
@@ -998,7 +1008,7 @@ def test_nul_bytes_are_refused_or_stored_never_a_server_error(app_factory):
             audited = url.startswith("/api/") or url.endswith("/export.csv")
             problems += judge_get(app, admin, url, data, audited=audited)[1]
     visitor = new_client(app)
-    problems += judge_post(app, visitor, csrf_of(visitor), "/login",
+    problems += judge_post(app, visitor, csrf_of(visitor, "/login"), "/login",
                            {"email": "nie\x00mand@example.org", "password": "x"})[1]
     assert problems == [], "\n".join(problems)
 

@@ -144,6 +144,11 @@ def safe_next(target: str | None) -> str | None:
 
 
 class LoginForm(FlaskForm):
+    class Meta:
+        # Not Flask-WTF's token, which lives in a session: a signed double-submit cookie
+        # instead, so that showing the sign-in page stores nothing (.login_token).
+        csrf = False
+
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
