@@ -44,6 +44,10 @@ def default_config(instance: Path) -> dict:
         "RATELIMIT_STORAGE_URL": None,  # e.g. redis://127.0.0.1:6379/0; memory if unset
         # Staff accounts are signed out after this long without a request.
         "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
+        # A staff session ends this long after signing in, active or not (auth/sessions.py).
+        "STAFF_SESSION_LIFETIME": timedelta(hours=10),
+        # Times of day on staff pages (when a session ends, the audit log).
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
         # The accessibility statement (/accessibility, BITV 2.0 § 7): where people report
         # barriers (e-mail and telephone), when and how the service was assessed (ISO dates),
         # and the arbitration body of the operator's federal state (name and web address).
@@ -73,7 +77,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_prefixed_env("IKZSURVEY")
     else:
         app.config.from_mapping(test_config)
-    for key in ("STAFF_IDLE_TIMEOUT", "PERMANENT_SESSION_LIFETIME"):
+    for key in ("STAFF_IDLE_TIMEOUT", "STAFF_SESSION_LIFETIME", "PERMANENT_SESSION_LIFETIME"):
         if isinstance(app.config[key], (int, float)):  # seconds, e.g. from the environment
             app.config[key] = timedelta(seconds=app.config[key])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]

@@ -89,23 +89,45 @@ def demo_command(responses: int, seed: int, as_json: bool):
     click.echo("The passwords are new on every run of the demo.")
 
 
-def _cooperation(reference: str | None):
-    """The cooperation named (by id or name) or, when there is only one, that one."""
-    from sqlalchemy import select
+def _cooperation(cooperation_id: int | None, cooperation_name: str | None):
+    """The cooperation given by ``--cooperation-id`` or ``--cooperation-name`` or, when there
+    is only one, that one. An id is never read as a name, nor a name as an id."""
+    from sqlalchemy import func, select
 
     from .db import db
     from .models import Cooperation
 
+    if cooperation_id is not None and cooperation_name is not None:
+        raise click.UsageError("give either --cooperation-id or --cooperation-name, not both")
+    if cooperation_id is not None:
+        found = db.session.get(Cooperation, cooperation_id)
+        if found is None:
+            raise click.BadParameter(f"no cooperation with id {cooperation_id}",
+                                     param_hint="--cooperation-id")
+        return found
+    if cooperation_name is not None:
+        found = db.session.scalar(select(Cooperation).where(
+            func.lower(Cooperation.name) == cooperation_name.strip().lower()))
+        if found is None:
+            raise click.BadParameter(f"no cooperation named '{cooperation_name}'",
+                                     param_hint="--cooperation-name")
+        return found
     cooperations = db.session.scalars(select(Cooperation).order_by(Cooperation.id)).all()
-    if reference is None:
-        if len(cooperations) == 1:
-            return cooperations[0]
-        names = ", ".join(f"{c.id} ({c.name})" for c in cooperations) or "none yet"
-        raise click.UsageError(f"say which cooperation with --cooperation: {names}")
-    for cooperation in cooperations:
-        if reference == str(cooperation.id) or reference.casefold() == cooperation.name.casefold():
-            return cooperation
-    raise click.BadParameter(f"no cooperation '{reference}'", param_hint="--cooperation")
+    if len(cooperations) == 1:
+        return cooperations[0]
+    names = ", ".join(f"{c.id} ({c.name})" for c in cooperations) or "none yet"
+    raise click.UsageError(
+        f"say which cooperation with --cooperation-id or --cooperation-name: {names}")
+
+
+def cooperation_options(command):
+    """``--cooperation-id`` and ``--cooperation-name``, for commands that act on one."""
+    command = click.option(
+        "--cooperation-name", default=None, metavar="NAME",
+        help="The cooperation's name (may be left out when there is only one).")(command)
+    return click.option(
+        "--cooperation-id", default=None, type=click.IntRange(min=1), metavar="ID",
+        help="The cooperation's id, as create-cooperation prints it.")(command)
 
 
 @click.command("create-cooperation")
@@ -143,17 +165,17 @@ def create_cooperation_command(name: str, municipalities: tuple[str, ...]):
         cooperation_id = cooperation.id
     audit(cooperation_id, "cooperation.create", name)
     click.echo(f"Cooperation {cooperation_id}: {name}. Next: ikzsurvey create-user --email … "
-               f"--role admin --cooperation {cooperation_id}")
+               f"--role admin --cooperation-id {cooperation_id}")
 
 
 @click.command("create-user")
 @click.option("--email", required=True, help="The account's e-mail address (its login name).")
 @click.option("--role", type=click.Choice(["admin", "viewer"]), required=True,
               help="admin: organizer of the cooperation; viewer: reads published results.")
-@click.option("--cooperation", default=None,
-              help="Id or name of the cooperation (may be left out when there is only one).")
+@cooperation_options
 @with_appcontext
-def create_user_command(email: str, role: str, cooperation: str | None):
+def create_user_command(email: str, role: str, cooperation_id: int | None,
+                        cooperation_name: str | None):
     """Create an account, or give an existing one a new password; prints the password once."""
     from sqlalchemy import func, select
 
@@ -164,7 +186,7 @@ def create_user_command(email: str, role: str, cooperation: str | None):
     email = email.strip().lower()
     if "@" not in email or len(email) > 254 or any(ch.isspace() for ch in email):
         raise click.BadParameter("not an e-mail address", param_hint="--email")
-    target = _cooperation(cooperation)
+    target = _cooperation(cooperation_id, cooperation_name)
     password = generate_password()
     password_hash = hash_password(password)  # Argon2 outside the write transaction
     with write_transaction() as session:
@@ -176,37 +198,47 @@ def create_user_command(email: str, role: str, cooperation: str | None):
             session.add(user)
         user.role = role
         user.password_hash = password_hash
+        user.failed_logins, user.locked_until = 0, None
+        user.session_epoch = (user.session_epoch or 0) + 1  # its other sessions end
     from .audit import audit
 
     audit(target.id, "user.create", f"{email} ({role})")
-    click.echo(f"Account {email} ({role}) of '{target.name}'. Its password (shown once):")
+    click.echo(f"Account {email} ({role}) of cooperation {target.id} ('{target.name}'). "
+               "Its password (shown once):")
     click.echo(password)
 
 
 @click.command("create-token")
 @click.option("--role", type=click.Choice(["admin", "viewer"]), default="viewer",
               show_default=True, help="What the token may read.")
-@click.option("--cooperation", default=None,
-              help="Id or name of the cooperation (may be left out when there is only one).")
+@cooperation_options
 @click.option("--label", default="", help="A note on who uses the token.")
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 366),
+              help="How many days the token is valid (at most 366).")
 @with_appcontext
-def create_token_command(role: str, cooperation: str | None, label: str):
+def create_token_command(role: str, cooperation_id: int | None, cooperation_name: str | None,
+                         label: str, days: int):
     """Create a bearer token for the JSON API; prints it as the last line, once."""
+    import datetime as dt
+
     from .db import write_transaction
-    from .models import ApiToken
+    from .models import ApiToken, today
     from .tokens import hash_token, new_token
 
-    target = _cooperation(cooperation)
+    target = _cooperation(cooperation_id, cooperation_name)
     token = new_token()
+    expires_on = today() + dt.timedelta(days=days)
     with write_transaction() as session:
         session.add(
             ApiToken(token_hash=hash_token(token), role=role, cooperation_id=target.id,
-                     label=label[:200])
+                     label=label.strip()[:200], expires_on=expires_on)
         )
     from .audit import audit
 
     audit(target.id, "token.create", f"{role} {label[:100]}".strip())
-    click.echo(f"API token ({role}) for '{target.name}'. Send it as 'Authorization: Bearer …'.")
+    click.echo(f"API token ({role}) for cooperation {target.id} ('{target.name}'), valid "
+               f"through {expires_on.isoformat()}; organizers can revoke it on /organize/tokens. "
+               "Send it as 'Authorization: Bearer …'.")
     click.echo(token)
 
 

@@ -75,7 +75,8 @@ class Cooperation(Base):
     __tablename__ = "cooperation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    #: Unique, so that a command's ``--cooperation-name`` names one cooperation.
+    name: Mapped[str] = mapped_column(String(200), unique=True)
     topic: Mapped[str] = mapped_column(String(200), default="")
     created_on: Mapped[dt.date] = mapped_column(Date, default=today)
 
@@ -351,11 +352,21 @@ class User(UserMixin, Base):
     #: Consecutive failed sign-ins, and until when the account is locked after too many.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    #: Raised with every new password: a staff session signed in under an older value ends
+    #: (ikzsurvey.auth.sessions), so a password change or reset ends every other session.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     cooperation: Mapped[Cooperation] = relationship()
 
 
 API_ROLES = ("viewer", "admin")
+#: How long an API token is valid unless ``create-token --days`` says otherwise, and at most.
+API_TOKEN_DAYS = 90
+API_TOKEN_MAX_DAYS = 366
+
+
+def default_token_expiry() -> dt.date:
+    return today() + dt.timedelta(days=API_TOKEN_DAYS)
 
 
 class ApiToken(Base):
@@ -371,6 +382,8 @@ class ApiToken(Base):
     )
     label: Mapped[str] = mapped_column(String(200), default="")
     created_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    #: The last day the token is accepted; organizers may revoke it sooner.
+    expires_on: Mapped[dt.date] = mapped_column(Date, default=default_token_expiry)
 
     cooperation: Mapped[Cooperation] = relationship()
 

@@ -366,6 +366,7 @@ ROUTES: dict[str, Route] = {
     "/organize/surveys/<int:survey_id>/delete": Route(
         ORGANIZER, form=lambda w, p: {"confirm": "delete"}),
     # Every account
+    "/account/session": Route(ACCOUNT, form=lambda w, p: {}, changes=False),
     "/account/password": Route(
         ACCOUNT, form=lambda w, p: {"current": PASSWORD, "new": NEW_PASSWORD,
                                     "repeat": NEW_PASSWORD}),

@@ -458,7 +458,7 @@ def create_token(app, *args):
 
 def test_create_token_prints_the_token_and_stores_only_its_hash(app):
     w = two_waves(app)
-    result = create_token(app)  # one cooperation: --cooperation may be left out
+    result = create_token(app)  # one cooperation: it may be left out
     assert result.exit_code == 0, result.output
     token = result.output.strip().splitlines()[-1]
     with app.app_context():
@@ -474,9 +474,10 @@ def test_create_token_needs_the_cooperation_once_there_are_two(app):
     two_waves(app)
     other = two_waves(app, name=OTHER)
     result = create_token(app)
-    assert result.exit_code == 2 and "--cooperation" in result.output
-    for reference in (OTHER, str(other.cooperation_id)):
-        assert create_token(app, "--cooperation", reference).exit_code == 0
+    assert result.exit_code == 2 and "--cooperation-id" in result.output
+    for option, reference in (("--cooperation-name", OTHER),
+                              ("--cooperation-id", str(other.cooperation_id))):
+        assert create_token(app, option, reference).exit_code == 0
     with app.app_context():
         owners = db.session.scalars(select(ApiToken.cooperation_id)).all()
     assert owners == [other.cooperation_id] * 2
@@ -484,7 +485,7 @@ def test_create_token_needs_the_cooperation_once_there_are_two(app):
 
 def test_bearer_token_opens_the_api_of_its_cooperation_only(app):
     w, other = two_waves(app), two_waves(app, name=OTHER)
-    token = create_token(app, "--cooperation", str(w.cooperation_id)).output.split()[-1]
+    token = create_token(app, "--cooperation-id", str(w.cooperation_id)).output.split()[-1]
     client, auth = app.test_client(), {"Authorization": f"Bearer {token}"}
     listed = client.get("/api/v1/surveys", headers=auth).get_json()
     assert [s["id"] for s in listed["surveys"]] == [w.survey_id]

@@ -8,7 +8,6 @@ are server-side (see :mod:`ikzsurvey.app`); API clients may instead send
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlsplit
@@ -29,14 +28,21 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import case, func, or_, select, update
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, StopValidation
 
 from ..audit import audit
 from ..db import db, write_transaction
-from ..models import ApiToken, User, now
-from ..passwords import hash_password, needs_rehash, verify_password
+from ..models import ApiToken, User, now, today
+from ..passwords import (
+    MIN_LENGTH,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 from ..security import LOGIN_LIMIT, limiter
 from ..tokens import hash_token, well_formed
+from . import sessions
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -83,7 +89,7 @@ def load_token(req) -> TokenPrincipal | None:
     if scheme.lower() != "bearer" or not well_formed(token):
         return None
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    if row is None:
+    if row is None or row.expires_on < today():
         return None
     return TokenPrincipal(row.id, row.role, row.cooperation_id)
 
@@ -168,7 +174,7 @@ def login():
         if user is not None:
             session.clear()
             login_user(user)
-            session["seen"] = time.time()
+            sessions.start(user)
             # A new session id (Flask-Session renews only a non-empty session): an id
             # planted before sign-in is worth nothing after it.
             current_app.session_interface.regenerate(session)
@@ -254,38 +260,39 @@ def rehash(user_id: int, old_hash: str, password: str) -> None:
         )
 
 
-@bp.before_app_request
-def sign_out_when_idle():
-    """A staff session ends after ``STAFF_IDLE_TIMEOUT`` without a request."""
-    if "_user_id" not in session:  # respondents and API tokens: no staff session to end
-        return None
-    if not current_user.is_authenticated or current_user.get_id() is None:
-        return None
-    timeout = current_app.config["STAFF_IDLE_TIMEOUT"].total_seconds()
-    seen = session.get("seen")
-    if seen is None or time.time() - seen > timeout:
-        logout_user()
-        session.clear()
-        flash(_l("You were signed out after a while without activity. Please sign in again."),
-              "error")
-        return login_manager.unauthorized()
-    session["seen"] = time.time()
-    return None
+MIN_PASSWORD_LENGTH = MIN_LENGTH
+
+PASSWORD_PROBLEMS = {
+    "short": _l("Please use between 12 and 200 characters."),
+    "long": _l("Please use between 12 and 200 characters."),
+    "common": _l("This password is one of the most widely used ones, or built from one "
+                 "(with digits or signs added). Attackers try these first: please choose "
+                 "another."),
+    "guessable": _l("This password would be easy to guess: it is built from a pattern, a "
+                    "repetition, a common word or your own address or cooperation. A few "
+                    "unrelated words make a good password."),
+}
 
 
-MIN_PASSWORD_LENGTH = 12
+def what_is_known(user: User) -> tuple[str, ...]:
+    """What an attacker knows of an account, which its password must not be built from."""
+    cooperation = user.cooperation
+    return (user.email, cooperation.name, cooperation.topic,
+            *(m.name for m in cooperation.municipalities))
+
+
+class NewPassword:
+    """A validator: long enough, not a common password, not guessable (ASVS 6.2.1, 6.2.4)."""
+
+    def __call__(self, form, field):
+        problem = password_problem(field.data or "", what_is_known(current_user))
+        if problem is not None:
+            raise StopValidation(str(PASSWORD_PROBLEMS[problem]))
 
 
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
-    new = PasswordField(
-        _l("New password"),
-        validators=[
-            DataRequired(),
-            Length(min=MIN_PASSWORD_LENGTH, max=200,
-                   message=_l("Please use between 12 and 200 characters.")),
-        ],
-    )
+    new = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()])
     repeat = PasswordField(
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two entries differ."))],
@@ -307,9 +314,13 @@ def change_password():
         else:
             new_hash = hash_password(form.new.data)
             with write_transaction() as tx:
-                tx.execute(update(User).where(User.id == current_user.id)
-                           .values(password_hash=new_hash)
-                           .execution_options(synchronize_session=False))
+                epoch = tx.execute(
+                    update(User).where(User.id == current_user.id)
+                    .values(password_hash=new_hash, session_epoch=User.session_epoch + 1)
+                    .returning(User.session_epoch)
+                    .execution_options(synchronize_session=False)
+                ).scalar_one()
+            sessions.follow_new_password(epoch)  # every other session of the account ends
         if not form.current.errors:
             audit(current_user.cooperation_id, "password.change", current_user.email)
             flash(_l("Your password is changed."), "success")
@@ -329,3 +340,4 @@ def logout():
 def init_app(app) -> None:
     login_manager.init_app(app)
     app.register_blueprint(bp)
+    sessions.init_app(app)

@@ -45,6 +45,7 @@ def create_account():
             user.role = form.role.data
             user.password_hash = password_hash
             user.failed_logins, user.locked_until = 0, None
+            user.session_epoch = (user.session_epoch or 0) + 1  # its sessions end
     if taken:
         flash(_("This e-mail address belongs to an account of another cooperation."), "error")
         return redirect(url_for("organizer.index")), 303

@@ -115,3 +115,41 @@ def test_staff_pages_need_no_horizontal_scrolling_at_320px(staff_context, site):
                 if width > 320:
                     too_wide.append(f"{path} [{lang}]: {width} px")
     assert too_wide == []
+
+
+def test_the_idle_warning_comes_in_time_and_extends_without_losing_input(browser, site):
+    """WCAG 2.2.1: two minutes before the idle sign-out a dialog offers to stay signed in;
+    doing so keeps the page, and what was typed on it, as it was."""
+    ctx = new_context(browser)
+    page = ctx.new_page()
+    page.clock.install()  # the page's timers run on a clock the test moves
+    sign_in(page, site, *site.organizer)
+    page.goto(site("/account/password"))
+    before = page.inner_text("#session-expiry-text")
+    assert "Ohne Aktivität werden Sie um" in before
+    page.fill("#current", "halb getippt")
+    dialog = page.locator("#session-warning")
+    assert not dialog.is_visible()
+
+    page.clock.fast_forward("27:50")
+    assert not dialog.is_visible()
+    page.clock.fast_forward("00:20")  # 28:10: less than two minutes left
+    assert dialog.is_visible()
+    assert "Ohne Aktivität werden Sie um" in page.inner_text("#session-warning-text")
+    focused = page.evaluate("document.activeElement.dataset.action")
+    assert focused == "extend"  # the way out is where the keyboard is
+    with page.expect_response("**/account/session") as answer:
+        page.keyboard.press("Enter")
+    assert answer.value.status == 200
+    page.wait_for_function("!document.getElementById('session-warning').open")
+    assert page.input_value("#current") == "halb getippt"
+    assert page.evaluate("document.activeElement.id") == "current"  # focus returns
+
+    page.clock.fast_forward("27:00")  # counted again from the extension
+    assert not dialog.is_visible()
+    page.clock.fast_forward("03:05")  # past the end without extending
+    assert dialog.is_visible()
+    assert "Sie wurden abgemeldet" in page.inner_text("#session-warning-text")
+    assert page.locator("[data-action=extend]").is_hidden()
+    assert page.input_value("#current") == "halb getippt"
+    ctx.close()
