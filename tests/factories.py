@@ -30,7 +30,14 @@ def make_survey(
     audiences=("employees", "council", "citizens"),
     k: int = 5,
 ) -> Survey:
-    cooperation = Cooperation(name="Testkooperation")
+    # Cooperation names are unique; a test that makes several surveys gets
+    # "Testkooperation", "Testkooperation 2", ...
+    taken = set(db.session.scalars(select(Cooperation.name)))
+    name, n = "Testkooperation", 1
+    while name in taken:
+        n += 1
+        name = f"Testkooperation {n}"
+    cooperation = Cooperation(name=name)
     municipality = Municipality(name="Testdorf")
     cooperation.municipalities = [municipality]
     cooperation.audiences = [Audience(key=key, labels={}) for key in audiences]
