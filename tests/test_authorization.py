@@ -85,6 +85,7 @@ class Side:
     emails: dict[str, str]  # "admin", "viewer", "spare" (a second viewer), "login" → e-mail
     user_ids: dict[str, int]
     api_tokens: dict[str, str]  # role → bearer token
+    spare_token_id: int  # a third API token (viewer), the one revoked
 
 
 @dataclass
@@ -115,7 +116,7 @@ def respond(w, wave: int, rating: int, remarks: str | None = None) -> None:
 def build_side(label: str) -> Side:
     """A cooperation with one survey: wave 1 closed, published and public (six
     responses, one free-text comment), wave 2 running (two responses), three unused
-    invitations and an open link for Altdorf × citizens, three accounts, two API tokens."""
+    invitations and an open link for Altdorf × citizens, three accounts, three API tokens."""
     survey = make_cooperation(name=f"Kooperation {label.upper()}")
     survey.question_sets.append(
         SurveyQuestionSet(question_set_id=IPA_SET, version=1, position=1))
@@ -146,11 +147,14 @@ def build_side(label: str) -> Side:
     db.session.add_all(ApiToken(token_hash=hash_token(t), role=role,
                                 cooperation_id=w.cooperation_id, label=f"test {role}")
                        for role, t in api_tokens.items())
+    spare_token = ApiToken(token_hash=hash_token(new_token()), role="viewer",
+                           cooperation_id=w.cooperation_id, label="test spare")
+    db.session.add(spare_token)
     db.session.commit()
     comment_id = db.session.scalar(select(Comment.id).where(Comment.survey_id == w.survey_id))
     return Side(label, w.cooperation_id, w.survey_id, w.municipalities, w.audiences, w.waves,
                 comment_id, tokens[0], link.key, emails,
-                {kind: user.id for kind, user in users.items()}, api_tokens)
+                {kind: user.id for kind, user in users.items()}, api_tokens, spare_token.id)
 
 
 def build_world(app) -> World:
@@ -348,6 +352,8 @@ ROUTES: dict[str, Route] = {
                                           "role": "viewer"}),
     "/organize/accounts/<int:user_id>/delete": Route(ORGANIZER, form=lambda w, p: {}),
     "/organize/audit": Route(ORGANIZER_ANY),
+    "/organize/tokens": Route(ORGANIZER_ANY),
+    "/organize/tokens/<int:token_id>/revoke": Route(ORGANIZER, form=lambda w, p: {}),
     "/organize/question-sets/<set_id>/<int:version>": Route(
         ORGANIZER_ANY, {"set_id": "sample", "version": 1}),
     "/organize/surveys/new": Route(ORGANIZER_ANY, form=own_survey_form),
@@ -383,6 +389,7 @@ def world_values(w: World) -> dict:
         "comment_id": w.a.comment_id,
         "municipality_id": w.a.municipalities["Altdorf"],
         "user_id": w.a.user_ids["spare"],
+        "token_id": w.a.spare_token_id,
         "token": w.a.token,
         "key": w.a.open_key,
     }

@@ -7,7 +7,8 @@ the audit log.
 One module per concept, all on the one blueprint ``organizer``:
 :mod:`.partners` (the cooperation, its municipalities and groups), :mod:`.accounts`,
 :mod:`.surveys` (settings, status, waves, deleting), :mod:`.invitations` (invitations and
-open links) and :mod:`.labels` (words for statuses and audit entries).
+open links), :mod:`.tokens` (API tokens), :mod:`.audit_log` and :mod:`.labels` (words for
+statuses and audit entries).
 """
 
 from __future__ import annotations
@@ -60,8 +61,7 @@ def invalid_form(form, endpoint: str, **values):
 
 
 # The pages, each module registering its routes on ``bp`` (imported after ``bp`` exists).
-from . import accounts, invitations, labels, partners, surveys  # noqa: E402, F401
-from . import audit_log  # noqa: E402, F401
+from . import accounts, audit_log, invitations, labels, partners, surveys, tokens  # noqa: E402, F401
 
 
 def init_app(app) -> None:

@@ -44,6 +44,7 @@ def audit_label(action: str) -> str:
         "user.create": _("account created or password renewed"),
         "user.delete": _("account removed"),
         "token.create": _("API token created"),
+        "token.revoke": _("API token revoked"),
     }
     return labels.get(action, action)
 

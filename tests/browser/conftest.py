@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 from ikzsurvey import create_app
 from ikzsurvey.db import db
 from ikzsurvey.demo import run_demo
-from ikzsurvey.models import Invitation, OpenLink
+from ikzsurvey.models import ApiToken, Invitation, OpenLink, Survey, today
 from ikzsurvey.tokens import hash_token, new_token
 
 from ..results_fixtures import PASSWORD, make_cooperation, make_user
@@ -112,6 +112,13 @@ def site(tmp_path_factory):
     app = create_app(_config(tmp, plugins=(SamplePlugin(),)))
     with app.app_context():
         used = _used_invitation(demo.survey_id)
+        demo_cooperation = db.session.get(Survey, demo.survey_id).cooperation_id
+        db.session.add_all([  # the tokens page lists one valid and one expired token
+            ApiToken(token_hash=hash_token(new_token()), cooperation_id=demo_cooperation,
+                     label="Ratsinformationssystem"),
+            ApiToken(token_hash=hash_token(new_token()), cooperation_id=demo_cooperation,
+                     role="admin", label="Alter Export", expires_on=today().replace(year=2025)),
+        ])
         sample = make_cooperation(name="Kooperation Talaue", waves=1)
         db.session.add(
             OpenLink(

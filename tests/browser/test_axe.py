@@ -110,6 +110,8 @@ def test_staff_pages_have_no_wcag_violations(staff_context, site, lang):
         ("survey settings", f"/organize/surveys/{sid}/settings"),
         ("new survey", "/organize/surveys/new"),
         ("question set preview", "/organize/question-sets/success-factors/1"),
+        ("audit log", "/organize/audit"),
+        ("API tokens", "/organize/tokens"),
         ("dashboard (organizer)", f"/results/{sid}/"),
         ("comments review", f"/results/{sid}/comments"),
         ("comments review, released", f"/results/{sid}/comments?status=released"),
