@@ -13,6 +13,7 @@ from flask import Flask, g, request
 from flask_babel import Babel, format_decimal, format_percent, get_translations
 from flask_babel import lazy_gettext as _l
 
+from .text_language import lang_attribute
 from .texts import DEFAULT_LOCALE, LOCALES, current_locale, localize
 
 COOKIE = "lang"
@@ -116,6 +117,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["t"] = localize
     app.jinja_env.filters["decimal"] = format_decimal
     app.jinja_env.filters["percent"] = format_percent
+    app.jinja_env.filters["lang_attribute"] = lang_attribute
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         url_with_lang=url_with_lang,
