@@ -94,6 +94,14 @@ def password_problem(password: str, user_inputs: tuple[str, ...] = ()) -> str | 
         # Mostly the address or the cooperation's name ("KooperationTalaue2026").
         if len(known) >= 4 and known in letters and len(letters) - len(known) < 8:
             return "guessable"
+    # Mostly pieces of them ("Energiewende-Kooperation", "Oberes Talgebiet"): what is left
+    # once every word of the address and the name is taken out.
+    rest = letters
+    for word in sorted({_letters(w) for w in words}, key=len, reverse=True):
+        if len(word) >= 3:
+            rest = rest.replace(word, "")
+    if rest != letters and len(rest) < 8:
+        return "guessable"
     # zxcvbn estimates the guesses an attacker needs, knowing dictionaries, keyboard
     # patterns, repetitions, dates and leetspeak; score 3 is "safely unguessable:
     # moderate protection from an offline slow-hash scenario" (its documentation).

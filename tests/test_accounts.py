@@ -538,6 +538,10 @@ PASSWORD_REFUSALS = {
         PASSWORD, "KooperationTalaue2026", "KooperationTalaue2026",
         "Dieses Passwort wäre leicht zu erraten",
         "This password would be easy to guess"),
+    "the cooperation's name reordered": (
+        PASSWORD, "Talaue-Kooperation!", "Talaue-Kooperation!",
+        "Dieses Passwort wäre leicht zu erraten",
+        "This password would be easy to guess"),
     "a keyboard row": (PASSWORD, "qwertzuiopü12", "qwertzuiopü12",
                        "Dieses Passwort wäre leicht zu erraten",
                        "This password would be easy to guess"),
@@ -679,6 +683,30 @@ def test_generated_passwords_pass_the_rules_that_chosen_ones_must(app):
 
     for _ in range(200):
         assert password_problem(generate_password(), ("kasse@example.org", "Talaue")) is None
+
+
+DEMO_INPUTS = ("organizer@demo.ikzsurvey.invalid",
+               "Energiewende-Kooperation Oberes Talgebiet (Demo)")
+
+
+@pytest.mark.parametrize("password", [
+    "Energiewende-Kooperation", "Oberes Talgebiet", "Talgebiet-Oberes-2026!",
+    "Demo Organizer Talgebiet", "EnergiewendeKooperationOberesTalgebiet",
+])
+def test_pieces_of_the_address_and_the_name_are_easy_to_guess(password):
+    """An attacker aiming at one cooperation tries its name first, in pieces too."""
+    from ikzsurvey.passwords import password_problem
+
+    assert password_problem(password, DEMO_INPUTS) == "guessable"
+
+
+@pytest.mark.parametrize("password", [
+    "Kooperation mit Fledermaus und Kirschkuchen", "Talgebiet und 7 Kirschkuchen-Zwerge",
+])
+def test_a_name_word_among_enough_others_is_allowed(password):
+    from ikzsurvey.passwords import password_problem
+
+    assert password_problem(password, DEMO_INPUTS) is None
 
 
 def test_the_common_password_list_is_the_large_one():
