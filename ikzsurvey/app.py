@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_migrate import Migrate
+from werkzeug.routing import IntegerConverter
 
 from . import i18n, links, security, sessions
 from .csrf import OriginCheckingCSRFProtect
@@ -112,6 +113,15 @@ def quiet_access_log() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
+class DatabaseId(IntegerConverter):
+    """``<int:…>`` in every route: a number the id and number columns can hold (INTEGER,
+    signed 32 bits, on PostgreSQL). A larger one names nothing here — 404, not a 500 from
+    "integer out of range" (PostgreSQL) or an OverflowError (SQLite, past 64 bits)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     quiet_access_log()
     app = Flask(
@@ -119,6 +129,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_path=os.environ.get("IKZSURVEY_INSTANCE_PATH") or None,
         instance_relative_config=True,
     )
+    app.url_map.converters["int"] = DatabaseId  # before any route is added
     load_config(app, test_config)
 
     db.init_app(app)

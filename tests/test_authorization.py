@@ -37,6 +37,7 @@ from hypothesis import HealthCheck, currently_in_test_context, event, given, set
 from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from ikzsurvey.db import db
 from ikzsurvey.models import (
@@ -552,6 +553,32 @@ def test_the_table_fills_every_url_variable(app):
     w = build_world(app)
     for rule in ROUTES:
         assert "<" not in url_of(rule, w), rule
+
+
+@pytest.mark.parametrize("huge", [2**31 - 1, 2**31, 2**63, 10**23])
+def test_an_id_no_row_holds_is_a_clear_4xx_never_a_500(app, huge):
+    """Every route with a number in its path, as the organizer of A (who may use them all)
+    and anonymously: an id no row has — the largest INTEGER, or past it (then the route
+    itself answers 404), up to past SQLite's 64 bits — is a 4xx, never a 500."""
+    w = build_world(app)
+    numbered = [r for r in app.url_map.iter_rules()
+                if any(isinstance(c, IntegerConverter) for c in r._converters.values())]
+    assert len(numbered) > 20
+    organizer, anonymous = client_for(app, w, ADMIN_A), new_client(app)
+    token = csrf_of(organizer)
+    allowed = (404,) if huge >= 2**31 else (302, 400, 401, 403, 404)
+    for rule in numbered:
+        ints = [name for name, c in rule._converters.items() if isinstance(c, IntegerConverter)]
+        values = {**world_values(w), **ROUTES[rule.rule].values,
+                  **{name: huge for name in ints}}
+        url = _VARIABLE.sub(lambda m: quote(str(values[m.group(1)]), safe=""), rule.rule)
+        for client in (organizer, anonymous):
+            answers = []
+            if "GET" in rule.methods:
+                answers.append(client.get(url).status_code)
+            if "POST" in rule.methods:
+                answers.append(client.post(url, data={"csrf_token": token}).status_code)
+            assert all(status in allowed for status in answers), (url, answers)
 
 
 # --- 1. The walk: every GET route as every principal ------------------------------------
