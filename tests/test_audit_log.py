@@ -141,7 +141,7 @@ def test_a_page_that_does_not_exist_is_a_clear_400(app, page):
 def test_filters_by_action_actor_and_days(app):
     coop = new_cooperation(app)
     org = Organizer(app, coop, "en")
-    add_entries(app, coop, 30, action="survey.update")  # 2 Nov 09:00 … 3 Nov 14:00
+    add_entries(app, coop, 30, action="survey.update")  # 2 Nov 09:00 … 3 Nov 14:00 UTC
     add_entries(app, coop, 5, action="export.csv", actor="viewer@example.org",
                 start=dt.datetime(2026, 11, 3, 8, 0))
 
@@ -153,13 +153,31 @@ def test_filters_by_action_actor_and_days(app):
     assert "5 entries" in exports and {r[2] for r in rows_of(exports)} == {
         "results exported (CSV)"}
     assert {r[1] for r in rows_of(by_viewer)} == {"viewer@example.org"}
-    assert "20 entries" in on_the_3rd  # 15 updates (00:00–14:00) and 5 exports
-    assert "15 entries" in updates_on_the_2nd
+    # Days are the shown time zone's (CET, UTC+1): 3 Nov begins at 2 Nov 23:00 UTC.
+    assert "21 entries" in on_the_3rd  # 16 updates (23:00–14:00 UTC) and 5 exports
+    assert "14 entries" in updates_on_the_2nd
     # The paging keeps the filter
     add_entries(app, coop, 60, action="export.csv", actor="viewer@example.org",
                 start=dt.datetime(2026, 11, 10))
     paged = org.page("/organize/audit?action=export.csv")
     assert 'href="/organize/audit?page=2&amp;action=export.csv"' in paged
+
+
+def test_times_are_shown_and_named_in_the_servers_time_zone(app):
+    """The log stores UTC; the page shows German time and says so (it once said "UTC"
+    beside times an hour later)."""
+    coop = new_cooperation(app)
+    add_entries(app, coop, 1, start=dt.datetime(2026, 12, 6, 13, 42))  # UTC
+    add_entries(app, coop, 1, start=dt.datetime(2026, 7, 1, 22, 30))  # UTC, summer time
+    for lang, zone, winter, summer in (
+            ("en", "Central European Time", "12/6/26, 2:42 PM", "7/2/26, 12:30 AM"),
+            ("de", "Mitteleuropäische Zeit", "06.12.26, 14:42", "02.07.26, 00:30")):
+        org = Organizer(app, coop, lang, email=f"{lang}-{ORGANIZER}")
+        for path in ("/organize/audit", "/organize/"):
+            page = html.unescape(org.page(path))
+            assert zone in page and "UTC" not in page, (lang, path)
+        rows = rows_of(html.unescape(org.page("/organize/audit")))
+        assert (rows[0][0], rows[1][0]) == (winter, summer)  # +1 h in winter, +2 h in summer
 
 
 @pytest.mark.parametrize("query, message", [

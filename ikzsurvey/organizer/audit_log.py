@@ -1,11 +1,13 @@
 """The whole audit log of a cooperation, newest first: paged, and filtered by action, by
-who acted and by date (UTC days, as the log's times)."""
+who acted and by date. The log stores UTC; times are shown, and days filtered, in the
+server's time zone (``BABEL_DEFAULT_TIMEZONE``, Europe/Berlin by default)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from flask import abort, render_template, request
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -44,6 +46,12 @@ def _filter_form(cooperation_id: int) -> AuditFilterForm:
     return form
 
 
+def utc_midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day`` in the shown time zone, as the log's naive UTC."""
+    local = get_timezone().localize(dt.datetime.combine(day, dt.time()))
+    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
 @bp.route("/audit")
 def audit_log():
     coop = cooperation()
@@ -56,10 +64,10 @@ def audit_log():
         if form.actor.data:
             query = query.where(AuditEntry.actor == form.actor.data)
         if form.since.data:
-            query = query.where(AuditEntry.at >= dt.datetime.combine(form.since.data, dt.time()))
+            query = query.where(AuditEntry.at >= utc_midnight(form.since.data))
         if form.until.data:
-            next_day = form.until.data + dt.timedelta(days=1)
-            query = query.where(AuditEntry.at < dt.datetime.combine(next_day, dt.time()))
+            query = query.where(
+                AuditEntry.at < utc_midnight(form.until.data + dt.timedelta(days=1)))
     else:
         query = query.where(False)  # a filter that cannot be understood shows nothing
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))

@@ -51,4 +51,13 @@ def audit_label(action: str) -> str:
 
 @bp.app_context_processor
 def _helpers():
-    return {"survey_status_label": survey_status_label, "audit_label": audit_label}
+    return {"survey_status_label": survey_status_label, "audit_label": audit_label,
+            "time_zone_name": time_zone_name}
+
+
+def time_zone_name() -> str:
+    """The time zone the pages show times in, in words ("Mitteleuropäische Zeit")."""
+    from babel.dates import get_timezone_name
+    from flask_babel import get_locale, get_timezone
+
+    return get_timezone_name(get_timezone(), locale=get_locale())
