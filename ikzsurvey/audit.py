@@ -5,7 +5,8 @@ read the latest entries on their overview page and the whole log, paged and filt
 ``/organize/audit`` (:mod:`ikzsurvey.organizer.audit_log`).
 
 Reads (exports, API answers) can come many times a minute from a script. Repeated by the same
-account or token, with the same object, on the same day (UTC), they are *summarised*: one
+account or token, with the same object, on the same day (of the time zone the log is shown
+in, ``BABEL_DEFAULT_TIMEZONE``), they are *summarised*: one
 entry counts them (``times``) and keeps the time of the last (``last_at``), so that polling
 cannot push every other action out of view, and still says who read what, how often and until
 when.
@@ -16,12 +17,27 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import has_request_context
+from flask_babel import get_timezone
 from flask_login import current_user
 from sqlalchemy import select, update
 
 from .db import write_transaction
 from .kinds import clean_text
 from .models import AuditEntry, now
+
+
+def utc_midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day`` in the time zone the log is shown in, as the log's naive UTC."""
+    zone = get_timezone() or dt.timezone.utc
+    start = dt.datetime.combine(day, dt.time())
+    local = zone.localize(start) if hasattr(zone, "localize") else start.replace(tzinfo=zone)
+    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The day a naive UTC time falls on in the time zone the log is shown in."""
+    zone = get_timezone() or dt.timezone.utc
+    return moment.replace(tzinfo=dt.timezone.utc).astimezone(zone).date()
 
 
 def actor() -> str:
@@ -39,7 +55,7 @@ def audit(cooperation_id: int, action: str, target: str = "", summarise: bool = 
     who, what, moment = actor()[:254], clean_text(target)[:300], now()
     with write_transaction() as session:
         if summarise:
-            midnight = dt.datetime.combine(moment.date(), dt.time())
+            midnight = utc_midnight(local_day(moment))
             today = session.scalar(
                 select(AuditEntry.id)
                 .where(AuditEntry.cooperation_id == cooperation_id, AuditEntry.at >= midnight,

@@ -92,6 +92,28 @@ def test_a_read_on_another_day_or_by_someone_else_is_a_new_entry(app):
                      (f"API token {token_id(app, token)}", 1), (ORGANIZER, 2)]
 
 
+def test_the_day_of_a_summary_is_the_shown_time_zones(app):
+    """A read just after local midnight (still the day before in UTC) and one now are one
+    entry: the days the page shows and filters by are the days that summarise."""
+    from ikzsurvey.audit import local_day, utc_midnight
+    from ikzsurvey.models import now
+
+    with app.app_context():
+        assert local_day(dt.datetime(2026, 12, 6, 23, 30)) == dt.date(2026, 12, 7)
+        assert utc_midnight(dt.date(2026, 12, 7)) == dt.datetime(2026, 12, 6, 23, 0)
+        assert utc_midnight(dt.date(2026, 7, 2)) == dt.datetime(2026, 7, 1, 22, 0)
+    b = build(app, "en")
+    url = f"/api/v1/surveys/{b.survey_id}/results"
+    b.org.get(url)
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export.api"))
+        entry.at = utc_midnight(local_day(now())) + dt.timedelta(seconds=1)
+        db.session.commit()
+    b.org.get(url)
+    reads = [e.times for e in audit_entries(app, b.cooperation_id) if e.action == "export.api"]
+    assert reads == [2]
+
+
 def test_actions_that_change_something_are_never_summarised(app):
     b = build(app, "en")
     for _ in range(3):

@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, render_template, request
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms import DateField, Form, SelectField
 from wtforms.validators import Optional, ValidationError
 
+from ..audit import utc_midnight
 from ..db import db
 from ..models import AuditEntry
 from . import bp, cooperation
@@ -44,12 +44,6 @@ def _filter_form(cooperation_id: int) -> AuditFilterForm:
         ((a, audit_label(a)) for a in actions), key=lambda choice: choice[1].casefold())
     form.actor.choices = [("", _("Everyone"))] + [(a, a) for a in sorted(actors)]
     return form
-
-
-def utc_midnight(day: dt.date) -> dt.datetime:
-    """The start of ``day`` in the shown time zone, as the log's naive UTC."""
-    local = get_timezone().localize(dt.datetime.combine(day, dt.time()))
-    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 @bp.route("/audit")
