@@ -19,6 +19,7 @@ import datetime as dt
 from flask import has_request_context
 from flask_babel import get_timezone
 from flask_login import current_user
+from pytz import UTC  # the time zones of Flask-Babel (pytz)
 from sqlalchemy import select, update
 
 from .db import write_transaction
@@ -28,16 +29,13 @@ from .models import AuditEntry, now
 
 def utc_midnight(day: dt.date) -> dt.datetime:
     """The start of ``day`` in the time zone the log is shown in, as the log's naive UTC."""
-    zone = get_timezone() or dt.timezone.utc
-    start = dt.datetime.combine(day, dt.time())
-    local = zone.localize(start) if hasattr(zone, "localize") else start.replace(tzinfo=zone)
-    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    local = (get_timezone() or UTC).localize(dt.datetime.combine(day, dt.time()))
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def local_day(moment: dt.datetime) -> dt.date:
     """The day a naive UTC time falls on in the time zone the log is shown in."""
-    zone = get_timezone() or dt.timezone.utc
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(zone).date()
+    return UTC.localize(moment).astimezone(get_timezone() or UTC).date()
 
 
 def actor() -> str:

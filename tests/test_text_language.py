@@ -48,8 +48,8 @@ def test_released_answers_carry_their_language_on_every_page_that_shows_them(app
     viewer = signed_in(app, w.cooperation_id, "viewer")  # the English interface
     for url in (f"/results/{w.survey_id}/", f"/results/{w.survey_id}/questions/sample/remarks"):
         shown = get_html(viewer, url)
-        items = dict((text, lang) for lang, text in
-                     re.findall(r'<li(?: lang="(\w+)")?>([^<]*)</li>', shown))
+        items = {text: lang for lang, text in
+                 re.findall(r'<li(?: lang="(\w+)")?>([^<]*)</li>', shown)}
         assert items[german] == "de" and items[english] == "en", url
         assert items["remark00"] == "", url  # not clear: the page's language
     admin = signed_in(app, w.cooperation_id, "admin")

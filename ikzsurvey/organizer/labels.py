@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from babel.dates import get_timezone_name
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
 from . import bp
@@ -57,7 +59,4 @@ def _helpers():
 
 def time_zone_name() -> str:
     """The time zone the pages show times in, in words ("Mitteleuropäische Zeit")."""
-    from babel.dates import get_timezone_name
-    from flask_babel import get_locale, get_timezone
-
     return get_timezone_name(get_timezone(), locale=get_locale())
