@@ -1,0 +1,160 @@
+"""The joint audit of a release: no small group can be pinned from everything published.
+
+A release shows, for every *cell* a viewer can choose (a municipality or all × an audience
+or all × a wave or all), the number of responses and every question's counts. Before it is
+stored, everything it would show and everything earlier releases of the survey showed is
+written as one system of linear constraints over the *atoms* — the finest groups the data
+knows: municipality × audience × wave (× the release that first included a response, once
+there are interim releases). The unknowns per atom are
+
+* ``x`` — its responses;
+* per single-valued question (Likert, single choice, number): how many gave each value, and
+  how many skipped it; they sum to ``x``;
+* per multiple-choice question: how many answered it (``a ≤ x``) and how many ticked each
+  option (each ``≤ a``, together ``≥ a``);
+* per free-text question: how many wrote a comment (``≤ x``).
+
+Every published number is one equation: the sum of its unknowns over the atoms of its cell
+equals the number shown. What anyone knows beforehand is added as well: counts are never
+negative, and a segment nobody can reach without an invitation (it has no open link) has at
+most as many responses as invitations were issued — invitation counts are public.
+
+A *group* (any cell, or any atom set the caller names) holding ``0 < n < k`` respondents is
+**protected** when a linear-programming attacker with all of that cannot pin it: the largest
+``n`` consistent with everything published is at least ``min(k, H)`` — so "it might be
+``k`` or more" is never excluded — and the feasible interval is at least ``min(p, H)`` wide,
+where ``H`` is what was known beforehand (the group's invitations, or unbounded) and ``p``
+the protection level (``k`` unless the caller says otherwise). A suppressed group's counts
+are then never all determined either: they sum to its ``n``, which is not.
+
+When a group is not protected, the audit hides the shown cell of the new release that costs
+the least (the smallest, then the most specific) among those whose numbers limit the bound
+(a non-zero dual value of the bounding LP), and solves again. Hiding a cell only removes
+equations, so a group once protected stays protected and one pass over the groups suffices;
+it ends at the latest when the new release shows nothing, which is the previous, audited
+state. A second pass offers hidden cells back and keeps those that leave every group
+protected. How the system is solved without one LP over every question at once: `Model`.
+Bounds come from HiGHS (the LP relaxation: every integer solution lies within it, so an
+attacker solving the integer problem can be sharper by rounding — handled by rounding
+the bounds inward — and, in rare lattice cases, more; see docs/privacy.md).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .lp_model import EPSILON, INF, AuditError, Model, Published, Shape
+
+__all__ = ["AuditError", "AuditResult", "Finding", "Group", "Model", "Published", "Shape",
+           "audit", "protected", "INF"]
+
+@dataclass(frozen=True)
+class Group:
+    """A set of atoms whose size must not be pinned while it is ``0 < n < k``."""
+
+    label: Hashable
+    atoms: frozenset
+    n: int
+    prior: float = INF  # what was known about its size beforehand (invitations)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The attacker's interval for one group, as the audit left it."""
+
+    group: Hashable
+    n: int
+    low: int
+    high: float  # INF when nothing bounds it
+
+
+@dataclass
+class AuditResult:
+    shown: set[Hashable]
+    hidden_by_audit: list[Hashable]  # in the order the audit hid them
+    findings: list[Finding]
+    solves: int
+    seconds: float
+
+
+def protected(low: float, high: float, group: Group, k: int, p: int) -> bool:
+    """The rule of the module docs for one interval (bounds already rounded inward)."""
+    prior = group.prior
+    return high >= min(k, prior) and high - low >= min(p, prior)
+
+
+def audit(
+    model: Model,
+    candidates: Mapping[Hashable, Published],
+    groups: Sequence[Group],
+    k: int,
+    *,
+    p: int | None = None,
+    cost=None,
+    restore_budget: int = 64,
+) -> AuditResult:
+    """Decide which candidate cells of a new release may be shown.
+
+    :param model: the attacker's system, holding the numbers of earlier releases and the
+        prior bounds already (``model.publish`` / ``model.bound``).
+    :param candidates: the cells the new release would show, with their numbers.
+    :param groups: the groups to protect; those with ``0 < n < k`` are checked.
+    :param cost: sort key of a candidate (smallest is hidden first); by its responses.
+    :param restore_budget: how many hidden cells the second pass offers back at most.
+    """
+    started = time.perf_counter()
+    p = k if p is None else p
+    cost = cost or (lambda label: (candidates[label].responses,))
+    shown = {label for label, cell in candidates.items() if cell.responses >= k}
+    handle_of = {label: model.publish(candidates[label]) for label in sorted(shown, key=repr)}
+    label_of = {handle: label for label, handle in handle_of.items()}
+    hidden: list[Hashable] = []
+    checked = sorted((g for g in groups if 0 < g.n < k), key=lambda g: (g.n, repr(g.label)))
+
+    def interval(group: Group):
+        high, high_limits = model.extreme(group.atoms, maximise=True)
+        low, low_limits = model.extreme(group.atoms, maximise=False)
+        high_int = high if high == INF else math.floor(high + EPSILON)
+        low_int = max(0, math.ceil(low - EPSILON))
+        return low_int, high_int, low_limits, high_limits
+
+    for group in checked:
+        while True:
+            low_int, high_int, low_limits, high_limits = interval(group)
+            if protected(low_int, high_int, group, k, p):
+                break
+            limits = high_limits if high_int < min(k, group.prior) else high_limits | low_limits
+            limiting = {label_of[h] for h in limits if h in label_of} & shown
+            if not limiting:
+                limiting = {label for label in shown if candidates[label].atoms & group.atoms}
+            if not limiting:
+                limiting = set(shown)
+            if not limiting:
+                raise AuditError(
+                    f"group {group.label!r} is pinned by earlier releases alone "
+                    f"(n = {group.n}, interval [{low_int}, {high_int}])"
+                )
+            victim = min(limiting, key=lambda label: (*cost(label), repr(label)))
+            model.withdraw(handle_of[victim])
+            shown.discard(victim)
+            hidden.append(victim)
+
+    # The greedy choice may hide more than needed (a cell whose numbers follow from others,
+    # or one that only mattered together with a cell hidden later): offer hidden cells back,
+    # the most informative first, and keep each one with which every group stays protected.
+    offers = sorted(hidden, key=lambda label: (*cost(label), repr(label)), reverse=True)
+    for label in offers[:restore_budget]:
+        model.restore(handle_of[label])
+        if all(protected(*interval(g)[:2], g, k, p) for g in checked):
+            shown.add(label)
+        else:
+            model.withdraw(handle_of[label])
+    hidden = [label for label in hidden if label not in shown]
+    findings = []
+    for group in checked:
+        low_int, high_int, _, _ = interval(group)
+        findings.append(Finding(group.label, group.n, low_int, high_int))
+    return AuditResult(shown, hidden, findings, model.solves, time.perf_counter() - started)

@@ -1,0 +1,188 @@
+"""The attacker of the anonymity tests, written apart from the audit it attacks.
+
+:func:`attack` takes only what a viewer can read — the shown cells with their responses and
+every question's counts, and the invitation counts of every cell — and solves, with SciPy's
+``linprog`` (HiGHS, built from scratch for each bound, sharing no code with
+``ikzsurvey.results.audit``), the smallest and largest number of responses every hidden
+cell can hold. A hidden cell with ``0 < n < k`` is *pinned* when the attacker can exclude
+``n ≥ min(k, invited)`` or narrows it to an interval shorter than ``min(k, invited)``
+(docs/privacy.md, "The guarantee").
+
+:func:`survey_counts` makes the counts of synthetic respondents, as the database's GROUP BYs
+would (``ikzsurvey.results.aggregate.SurveyCounts``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix
+
+from ikzsurvey.results.aggregate import QuestionCounts, SurveyCounts, roll_up
+
+ALL = None
+
+
+@dataclass(frozen=True)
+class Respondent:
+    segment: tuple  # (municipality, audience, wave)
+    answers: dict  # question key → a value, a tuple of options (multiple choice) or None
+
+
+def survey_counts(respondents, invitations=None) -> SurveyCounts:
+    """The rolled-up counts of these respondents (invitations: segment → issued)."""
+    questions: dict = defaultdict(QuestionCounts)
+    for r in respondents:
+        for key, answer in r.answers.items():
+            if answer is None:
+                continue
+            chosen = answer if isinstance(answer, tuple) else (answer,)
+            counts = questions[key]
+            for cell in _generalisations(r.segment):
+                for value in chosen:
+                    counts.values[cell][value] += 1
+                counts.n[cell] += 1
+    issued = roll_up((invitations or {}).items())
+    return SurveyCounts(
+        questions=dict(questions),
+        responses=roll_up((r.segment, 1) for r in respondents),
+        invitations=issued,
+        used_invitations=Counter(),
+    )
+
+
+def _generalisations(segment):
+    return [tuple(c) for c in itertools.product(*((v, ALL) for v in segment))]
+
+
+def cells_of(dimensions):
+    return list(itertools.product(*((ALL, *values) for values in dimensions)))
+
+
+def members(cell, segments):
+    return [s for s in segments if all(c is ALL or c == v for c, v in zip(cell, s))]
+
+
+@dataclass(frozen=True)
+class Pinned:
+    cell: tuple
+    n: int
+    low: int
+    high: float
+
+
+def attack(dimensions, shown, questions, invitations, open_segments, truth, k):
+    """Every hidden cell with 0 < n < k that the published numbers pin.
+
+    :param shown: cell → responses, for the shown cells only.
+    :param questions: question key → (kind, {cell: {value: count}}, {cell: answered}) for
+        the shown cells; kind ``single`` or ``multiple``.
+    :param invitations: cell → invitations issued (public for every cell).
+    :param truth: cell → the true responses (to know which hidden cells matter).
+    """
+    segments = list(itertools.product(*dimensions))
+    columns: dict = {}
+
+    def column(name):
+        return columns.setdefault(name, len(columns))
+
+    for s in segments:
+        column(("x", s))
+    eq_rows, eq_values, ub_rows, ub_values = [], [], [], []
+    for key, (kind, counts, answered) in questions.items():
+        values = sorted({v for per_cell in counts.values() for v in per_cell}, key=repr)
+        for s in segments:
+            if kind == "single":
+                # values + skipped = responses
+                row = {column(("y", key, v, s)): 1.0 for v in values}
+                row[column(("skip", key, s))] = 1.0
+                row[column(("x", s))] = -1.0
+                eq_rows.append(row)
+                eq_values.append(0)
+            else:
+                a = column(("a", key, s))
+                ub_rows.append({a: 1.0, column(("x", s)): -1.0})
+                ub_values.append(0)
+                for v in values:
+                    ub_rows.append({column(("y", key, v, s)): 1.0, a: -1.0})
+                    ub_values.append(0)
+                ub_rows.append({a: 1.0, **{column(("y", key, v, s)): -1.0 for v in values}})
+                ub_values.append(0)
+        for cell in shown:
+            inside = members(cell, segments)
+            for v in values:
+                eq_rows.append({column(("y", key, v, s)): 1.0 for s in inside})
+                eq_values.append(counts.get(cell, {}).get(v, 0))
+            if kind == "multiple":
+                eq_rows.append({column(("a", key, s)): 1.0 for s in inside})
+                eq_values.append(answered.get(cell, 0))
+    for cell, n in shown.items():
+        eq_rows.append({column(("x", s)): 1.0 for s in members(cell, segments)})
+        eq_values.append(n)
+    for s in segments:
+        if s[:2] not in open_segments:
+            ub_rows.append({column(("x", s)): 1.0})
+            ub_values.append(invitations.get(s, 0))
+
+    def matrix(rows):
+        if not rows:
+            return None
+        r, c, v = zip(*((i, j, value) for i, row in enumerate(rows) for j, value in row.items()))
+        return coo_matrix((v, (r, c)), shape=(len(rows), len(columns))).tocsr()
+
+    a_eq, a_ub = matrix(eq_rows), matrix(ub_rows)
+    b_eq = np.array(eq_values, dtype=float) if eq_rows else None
+    b_ub = np.array(ub_values, dtype=float) if ub_rows else None
+    found = []
+    for cell, n in truth.items():
+        if cell in shown or not 0 < n < k:
+            continue
+        objective = np.zeros(len(columns))
+        inside = members(cell, segments)
+        for s in inside:
+            objective[columns[("x", s)]] = 1.0
+        bounds = []
+        for sign in (1.0, -1.0):
+            result = linprog(sign * objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
+                             bounds=(0, None), method="highs")
+            if result.status == 3:  # unbounded
+                bounds.append(math.inf if sign < 0 else 0.0)
+                continue
+            assert result.status == 0, result.message
+            bounds.append(sign * result.fun)
+        low = max(0, math.ceil(bounds[0] - 1e-6))
+        high = bounds[1] if bounds[1] == math.inf else math.floor(bounds[1] + 1e-6)
+        prior = (math.inf if any(s[:2] in open_segments for s in inside)
+                 else sum(invitations.get(s, 0) for s in inside))
+        if high < min(k, prior) or high - low < min(k, prior):
+            found.append(Pinned(cell, n, low, high))
+    return found
+
+
+def published_view(results):
+    """What ``attack`` needs, read from a ``SurveyResults`` as a viewer's pages show it."""
+    shown = {cell: n for cell, n in results.responses.items() if n is not None}
+    questions = {}
+    for r in results.questions:
+        if r.aggregation == "text":
+            continue
+        kind = "multiple" if r.aggregation == "multiple" else "single"
+        counts, answered = {}, {}
+        for cell, c in r.cells.items():
+            if not c.suppressed:
+                counts[cell] = {_value(v): count for v, count in c.counts.items()}
+                answered[cell] = c.n
+        questions[r.key] = (kind, counts, answered)
+    return shown, questions
+
+
+def _value(key: str):
+    try:
+        return float(key)
+    except ValueError:
+        return key
