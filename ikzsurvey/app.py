@@ -67,6 +67,9 @@ def default_config(instance: Path) -> dict:
         # Respondent pages keep what they read of a survey this long per process
         # (ikzsurvey/respondent/lookups.py); 0 reads it on every request.
         "RESPONDENT_CACHE_SECONDS": 1.0,
+        # Closing a wave with at most this many responses rewrites its rows at once; a
+        # larger one is left to the nightly `ikzsurvey purge` (ikzsurvey/forgetting.py).
+        "FORGET_AT_CLOSE_MAX_RESPONSES": 20000,
     }
 
 

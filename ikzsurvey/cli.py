@@ -262,9 +262,10 @@ def purge_command(dry_run: bool):
     due = due_for_purge()
     if not due:
         click.echo("Nothing to purge.")
-        return
+    purged = set()
     for survey in due:
         title = survey.title.get("de") or survey.title.get("en") or f"#{survey.id}"
+        purged.add(survey.id)
         if dry_run:
             click.echo(f"Would purge survey {survey.id} ({title}), kept until "
                        f"{survey.retain_until.isoformat()}.")
@@ -277,6 +278,28 @@ def purge_command(dry_run: bool):
             f"Purged survey {survey.id} ({title}, kept until {retain_until.isoformat()}): "
             + ", ".join(f"{n} {table}" for table, n in counts.items())
         )
+    _forget_unfinished(dry_run, skip=purged)
+
+
+def _forget_unfinished(dry_run: bool, skip: set[int]) -> None:
+    """Closed waves whose rows are not rewritten in random order yet (closed before this
+    version, or compacting was blocked at close): rewrite them now."""
+    from .forgetting import forget_order, unfinished_waves
+
+    unfinished: dict[int, list[int]] = {}
+    for survey_id, wave_id in unfinished_waves():
+        if survey_id not in skip:
+            unfinished.setdefault(survey_id, []).append(wave_id)
+    for survey_id, wave_ids in unfinished.items():
+        waves = f"{len(wave_ids)} closed wave{'' if len(wave_ids) == 1 else 's'}"
+        if dry_run:
+            click.echo(f"Would rewrite {waves} of survey {survey_id} in random order.")
+        elif forget_order(survey_id, wave_ids):
+            click.echo(f"Rewrote {waves} of survey {survey_id} in random order and "
+                       "compacted the tables.")
+        else:
+            click.echo(f"Could not compact the tables for survey {survey_id}: another "
+                       "connection kept them locked; the next run tries again.", err=True)
 
 
 @click.command("backup")

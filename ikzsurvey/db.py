@@ -63,6 +63,8 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
+    # Deleted content is overwritten with zeros, not left in free pages (forgetting.py).
+    cursor.execute("PRAGMA secure_delete = ON")
     cursor.close()
 
 

@@ -209,6 +209,10 @@ class Wave(Base):
     published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: A public summary (aggregates only, no free text) of a closed, published wave.
     public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Once closed, its rows were rewritten in random order and the files compacted
+    #: (:mod:`ikzsurvey.forgetting`); until then ``ikzsurvey purge`` finishes that.
+    order_forgotten: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                  server_default=false())
 
     survey: Mapped[Survey] = relationship(back_populates="waves")
 

@@ -4,10 +4,12 @@ date has passed (``ikzsurvey purge``, safe to run from cron every night)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from sqlalchemy import delete, exists, or_, select, update
 
 from .db import db, write_transaction
+from .forgetting import CompactionFailed, compact
 from .models import (
     Answer,
     Comment,
@@ -18,6 +20,8 @@ from .models import (
     Survey,
     Wave,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def delete_survey_data(survey_id: int, keep_survey: bool) -> dict[str, int]:
@@ -41,6 +45,11 @@ def delete_survey_data(survey_id: int, keep_survey: bool) -> dict[str, int]:
         if not keep_survey:
             session.execute(delete(OpenLink).where(OpenLink.survey_id == survey_id))
             session.delete(session.get(Survey, survey_id))
+    try:
+        compact()  # no copy of the deleted rows stays in the database's files
+    except CompactionFailed:
+        logger.warning("Could not compact the tables after deleting survey %s' data; "
+                       "`ikzsurvey purge` compacts again", survey_id, exc_info=True)
     return counts
 
 
@@ -72,25 +81,5 @@ def purge_survey(survey_id: int) -> dict[str, int]:
         for wave in survey.waves:
             if wave.status == "open":
                 wave.status, wave.closed_on = "closed", dt.date.today()
+            wave.order_forgotten = True  # nothing of theirs is left to reorder
     return counts
-
-
-def scrub_transaction_ids(wave_ids: list[int]) -> None:
-    """Give the invitations and comments of closed waves new transaction ids.
-
-    On PostgreSQL every row carries the id of the transaction that wrote it (``xmin``); a
-    response, its invitation's ``used`` flag and its free-text comments are written in one
-    transaction, so a database superuser could join them. Rewriting the invitations and
-    comments of a closed wave in one batch gives them all the same, new ``xmin``, which
-    cuts that link. On SQLite there is no such column and this does no harm.
-    """
-    if not wave_ids:
-        return
-    with write_transaction() as session:
-        session.execute(
-            update(Invitation).where(Invitation.wave_id.in_(wave_ids))
-            .values(used=Invitation.used)
-        )
-        session.execute(
-            update(Comment).where(Comment.wave_id.in_(wave_ids)).values(status=Comment.status)
-        )

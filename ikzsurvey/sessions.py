@@ -11,6 +11,12 @@ session, and read on every write, to prune at a threshold). Expired files — jo
 were abandoned — are removed by ``ikzsurvey purge`` instead (:func:`remove_expired`), so
 abandoned answers do not outlive the session's lifetime by more than a day when purge runs
 nightly. Redis expires its keys by itself.
+
+No session keeps the moment it was written (:func:`day_start`, :func:`end_of_day`): a
+respondent's session is written when a page is sent, so its file's modification time, its
+expiry and Redis' time to live would tell, to the millisecond, when each response was
+submitted. Files get the start of the day as their times (and so does the folder), and
+every expiry is moved on to the end of its day.
 """
 
 from __future__ import annotations
@@ -27,9 +33,23 @@ from cachelib.file import FileSystemCache
 from flask import Flask, Response, current_app, session
 from flask_babel import lazy_gettext as _l
 from flask_session import Session
+from flask_session.defaults import Defaults
+from flask_session.redis import RedisSessionInterface
 
 _HEADER = struct.Struct("I")  # cachelib's file header: the expiry time (0 = never)
+_DAY = 86400
 logger = logging.getLogger(__name__)
+
+
+def day_start(now: float | None = None) -> int:
+    """The start (UTC) of the day ``now`` falls on, as a Unix time."""
+    now = time.time() if now is None else now
+    return int(now) // _DAY * _DAY
+
+
+def end_of_day(moment: float) -> int:
+    """The end (UTC) of the day ``moment`` falls on: an expiry that says only the day."""
+    return day_start(moment) + _DAY
 
 
 class SessionFiles(FileSystemCache):
@@ -47,13 +67,17 @@ class SessionFiles(FileSystemCache):
         """
         filename = self._get_filename(key)
         temporary = f"{filename}.{secrets.token_hex(8)}{self._fs_transaction_suffix}"
-        header = _HEADER.pack(self._normalize_timeout(0 if mgmt_element else timeout))
+        expires = self._normalize_timeout(0 if mgmt_element else timeout)
+        header = _HEADER.pack(end_of_day(expires) if expires else 0)
+        today = day_start()
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, self._mode)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(header)
                 self.serializer.dump(value, fh)
+            os.utime(temporary, (today, today))
             os.replace(temporary, filename)
+            os.utime(self._path, (today, today))  # the folder changed with it
         except OSError:
             logger.warning("Could not write the session file %s", filename, exc_info=True)
             with contextlib.suppress(OSError):
@@ -111,6 +135,18 @@ def refuse_oversized_session(response: Response) -> Response:
     return security_headers(refused)  # this hook runs after the one that sets them
 
 
+class DayRedisSessionInterface(RedisSessionInterface):
+    """Flask-Session's Redis sessions, expiring at the end of the day their lifetime ends
+    on (``EXPIREAT``), so that a key's time to live does not tell when it was written."""
+
+    def _upsert_session(self, session_lifetime, session, store_id: str) -> None:
+        self.client.set(
+            name=store_id,
+            value=self.serializer.encode(session),
+            exat=end_of_day(time.time() + session_lifetime.total_seconds()),
+        )
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_MAX_BYTES", 256 * 1024)
     app.config.setdefault("SESSION_PERMANENT", True)
@@ -124,6 +160,16 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_TYPE"] = "cachelib"
         app.config["SESSION_CACHELIB"] = SessionFiles(app.config["SESSION_DIR"])
     Session(app)
+    if app.config["SESSION_TYPE"] == "redis":
+        app.session_interface = DayRedisSessionInterface(
+            app,
+            client=app.config["SESSION_REDIS"],
+            key_prefix=app.config.get("SESSION_KEY_PREFIX", Defaults.SESSION_KEY_PREFIX),
+            use_signer=app.config.get("SESSION_USE_SIGNER", Defaults.SESSION_USE_SIGNER),
+            permanent=app.config["SESSION_PERMANENT"],
+            sid_length=app.config.get("SESSION_ID_LENGTH", Defaults.SESSION_ID_LENGTH),
+            serialization_format=app.config["SESSION_SERIALIZATION_FORMAT"],
+        )
     app.after_request(refuse_oversized_session)
 
 

@@ -1247,7 +1247,10 @@ def test_purge_dry_run_deletes_nothing(app, runner, retention):
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines() == [
         f"Would purge survey {retention['expired']} (Umfrage Talaue), kept until "
-        f"{(dt.date.today() - dt.timedelta(days=1)).isoformat()}."]
+        f"{(dt.date.today() - dt.timedelta(days=1)).isoformat()}.",
+        # Their first waves were closed without the rewrite (as by an earlier version).
+        f"Would rewrite 1 closed wave of survey {retention['tomorrow']} in random order.",
+        f"Would rewrite 1 closed wave of survey {retention['forever']} in random order."]
     assert {name: survey_rows(app, i) for name, i in retention.items()} == before
     assert status_of(app, retention["expired"]) == ("open", ["closed", "open"])
     with app.app_context():
@@ -1255,9 +1258,13 @@ def test_purge_dry_run_deletes_nothing(app, runner, retention):
 
 
 def test_purge_without_expired_surveys_says_so(app, runner):
-    retained_survey(app, "Kooperation Morgen", dt.date.today() + dt.timedelta(days=1))
+    survey_id = retained_survey(app, "Kooperation Morgen",
+                                dt.date.today() + dt.timedelta(days=1))
 
     result = runner.invoke(args=["purge"])
 
     assert result.exit_code == 0
-    assert result.output.strip() == "Nothing to purge."
+    assert result.output.strip().splitlines() == [
+        "Nothing to purge.",
+        f"Rewrote 1 closed wave of survey {survey_id} in random order and compacted the "
+        "tables."]

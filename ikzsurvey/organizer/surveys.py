@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 
 from ..audit import audit
 from ..db import db, write_transaction
+from ..forgetting import forget_at_close
 from ..i18n import PHASE_LABELS
 from ..models import Invitation, OpenLink, Survey, SurveyQuestionSet, Wave
 from ..questions import PHASES
-from ..retention import delete_survey_data, scrub_transaction_ids
+from ..retention import delete_survey_data
 from ..surveys import registry
 from ..texts import NOTICE_ITEMS, localize
 from . import bp, cooperation, own_survey, response_count
@@ -182,6 +183,14 @@ def survey(survey_id: int):
     )
 
 
+def _forget(survey_id: int, closed: list[int]) -> None:
+    """Rewrite the closed waves so the files forget the order of their answers (privacy.md);
+    a large wave is left to the nightly purge, and the organizer is told so."""
+    if not forget_at_close(survey_id, closed):
+        flash(_("The order in which the answers arrived is still in the database's files; "
+                "the nightly clean-up (ikzsurvey purge) removes it."), "info")
+
+
 @bp.route("/surveys/<int:survey_id>/status/<action>", methods=["POST"])
 def survey_status(survey_id: int, action: str):
     if action not in ("open", "close"):
@@ -205,7 +214,7 @@ def survey_status(survey_id: int, action: str):
                     wave.status, wave.closed_on = "closed", dt.date.today()
                     closed.append(wave.id)
         title = survey.title.get("de", "")
-    scrub_transaction_ids(closed)
+    _forget(survey_id, closed)
     audit(current_user.cooperation_id, f"survey.{action}", title)
     flash(_("The survey is open for answers.") if action == "open"
           else _("The survey is closed; no more answers are accepted."), "success")
@@ -234,7 +243,7 @@ def wave_action(survey_id: int, action: str):
             closed = []
             number = max((w.number for w in survey.waves), default=0) + 1
             session.add(Wave(survey_id=survey.id, number=number, status="open"))
-    scrub_transaction_ids(closed)
+    _forget(survey_id, closed)
     audit(current_user.cooperation_id, f"wave.{action}",
           f"{survey.title.get('de', '')}, wave {number}")
     flash(_("Wave %(number)d is closed.", number=number) if action == "close"
