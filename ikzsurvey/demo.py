@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from .db import db, write_transaction
+from .forgetting import forget_order
 from .kinds import DONT_KNOW
 from .models import (
     BUILTIN_AUDIENCES,
@@ -96,6 +97,8 @@ def run_demo(responses: int = 600, seed: int = 2026, base_url: str = "") -> Demo
             survey.waves[-1].public = True
             survey.waves.append(Wave(number=3, status="open"))
             _review_comments(survey)
+        # As closing them through the pages would: the files forget the answers' order.
+        forget_order(survey.id, [w.id for w in survey.waves if w.status == "closed"])
     survey = cooperation.surveys[0]
     tokens = _fresh_invitations(survey, count=3)
     passwords = {DEMO_ADMIN: generate_password(), DEMO_VIEWER: generate_password()}
