@@ -282,19 +282,15 @@ def purge_command(dry_run: bool):
 
 
 def _forget_unfinished(dry_run: bool, skip: set[int]) -> None:
-    """Closed waves whose rows are not rewritten in random order yet (closed before this
-    version, or compacting was blocked at close): rewrite them now."""
-    from .forgetting import forget_order, unfinished_waves
+    """Closed waves whose order is not forgotten yet (closed before this version, too large
+    to rewrite at close, or compacting was blocked): rewrite them now."""
+    from .forgetting import finish_unfinished
 
-    unfinished: dict[int, list[int]] = {}
-    for survey_id, wave_id in unfinished_waves():
-        if survey_id not in skip:
-            unfinished.setdefault(survey_id, []).append(wave_id)
-    for survey_id, wave_ids in unfinished.items():
-        waves = f"{len(wave_ids)} closed wave{'' if len(wave_ids) == 1 else 's'}"
+    for survey_id, count, done in finish_unfinished(dry_run, skip):
+        waves = f"{count} closed wave{'' if count == 1 else 's'}"
         if dry_run:
             click.echo(f"Would rewrite {waves} of survey {survey_id} in random order.")
-        elif forget_order(survey_id, wave_ids):
+        elif done:
             click.echo(f"Rewrote {waves} of survey {survey_id} in random order and "
                        "compacted the tables.")
         else:

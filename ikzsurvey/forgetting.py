@@ -168,3 +168,15 @@ def unfinished_waves() -> list[tuple[int, int]]:
         .order_by(Wave.survey_id, Wave.id)
     )
     return [(survey_id, wave_id) for survey_id, wave_id in rows]
+
+
+def finish_unfinished(dry_run: bool = False, skip: frozenset[int] | set[int] = frozenset()):
+    """Forget the order of every closed wave not done yet, survey by survey (but those in
+    ``skip``). Yields (survey id, number of waves, whether the tables were compacted);
+    ``dry_run`` changes nothing and yields ``False``."""
+    unfinished: dict[int, list[int]] = {}
+    for survey_id, wave_id in unfinished_waves():
+        if survey_id not in skip:
+            unfinished.setdefault(survey_id, []).append(wave_id)
+    for survey_id, wave_ids in unfinished.items():
+        yield survey_id, len(wave_ids), False if dry_run else forget_order(survey_id, wave_ids)
