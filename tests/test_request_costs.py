@@ -21,7 +21,7 @@ from ikzsurvey.db import db
 from ikzsurvey.forms import _widget_options, choice_options, page_form
 from ikzsurvey.models import SurveyQuestionSet
 from ikzsurvey.plugin_api import Likert, MultipleChoice, SingleChoice
-from ikzsurvey.sessions import SessionFiles
+from ikzsurvey.sessions import SessionFiles, end_of_day
 from ikzsurvey.surveys import registry, survey_pages
 
 from .factories import make_survey, open_link
@@ -161,8 +161,9 @@ def test_expired_session_files_are_removed_and_live_ones_kept(tmp_path):
     assert not os.path.exists(expired)
     assert all(os.path.exists(p) for p in (live, forever))
     assert store.get("real") == {"journey": {}}
-    # An hour and a minute later the journey and the real session are over too.
-    assert store.remove_expired(now + 3661) == 2
+    # After the day the real session's minute ends on (its expiry says only the day), the
+    # journey and the real session are over too.
+    assert store.remove_expired(max(now + 3601, end_of_day(now + 60)) + 1) == 2
     assert os.path.exists(forever)
     assert store.remove_expired(now + 3661) == 0
 
@@ -177,7 +178,8 @@ def test_a_session_file_is_private_replaced_whole_and_expires(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o600
     with open(path, "rb") as fh:
         expires = struct.unpack("I", fh.read(4))[0]
-    assert now + 120 <= expires <= int(time.time()) + 120
+    # The end of the day its lifetime ends on: no moment of writing in it (test_forensics).
+    assert expires in (end_of_day(now + 120), end_of_day(time.time() + 120))
     assert store.get("someone") == {"journey": {"answers": {"1": {"q": ["5"]}}}}
 
 
