@@ -46,6 +46,8 @@ import time
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from .lp_model import EPSILON, INF, AuditError, Model, Published, Shape
 
 __all__ = ["AuditError", "AuditResult", "Finding", "Group", "Model", "Published", "Shape",
@@ -78,6 +80,30 @@ class AuditResult:
     findings: list[Finding]
     solves: int
     seconds: float
+
+
+class _Span:
+    """The linear span of cells' atom indicator vectors (exact rank tests, few atoms)."""
+
+    def __init__(self, atoms: Sequence, cells: Sequence[frozenset]) -> None:
+        self.index = {atom: i for i, atom in enumerate(atoms)}
+        self.rows = [self._vector(c) for c in cells]
+        self.rank = np.linalg.matrix_rank(np.array(self.rows)) if self.rows else 0
+
+    def _vector(self, atoms: frozenset) -> np.ndarray:
+        vector = np.zeros(len(self.index))
+        vector[[self.index[a] for a in atoms if a in self.index]] = 1.0
+        return vector
+
+    def contains(self, atoms: frozenset) -> bool:
+        if not self.rows:
+            return not any(a in self.index for a in atoms)
+        stacked = np.array([*self.rows, self._vector(atoms)])
+        return np.linalg.matrix_rank(stacked) == self.rank
+
+    def add(self, atoms: frozenset) -> None:
+        self.rows.append(self._vector(atoms))
+        self.rank = np.linalg.matrix_rank(np.array(self.rows))
 
 
 def protected(low: float, high: float, group: Group, k: int, p: int) -> bool:
@@ -115,9 +141,17 @@ def audit(
     checked = sorted((g for g in groups if 0 < g.n < k), key=lambda g: (g.n, repr(g.label)))
 
     def interval(group: Group):
-        high, high_limits = model.extreme(group.atoms, maximise=True)
-        low, low_limits = model.extreme(group.atoms, maximise=False)
+        """The group's interval (bounds rounded inward) and the cells limiting it. Once it
+        is clear that the group is not protected, the rest is not solved: the lower bound
+        is then 0 and a bound that would only be sharper is left as it is."""
+        needed = min(k, group.prior)
+        high, high_limits = model.extreme(group.atoms, maximise=True, decided=needed - 2 * EPSILON)
         high_int = high if high == INF else math.floor(high + EPSILON)
+        if high_int < needed:
+            return 0, high_int, set(), high_limits
+        width = min(p, group.prior)
+        decided = None if high_int == INF else high_int - width + 2 * EPSILON
+        low, low_limits = model.extreme(group.atoms, maximise=False, decided=decided)
         low_int = max(0, math.ceil(low - EPSILON))
         return low_int, high_int, low_limits, high_limits
 
@@ -145,13 +179,27 @@ def audit(
     # The greedy choice may hide more than needed (a cell whose numbers follow from others,
     # or one that only mattered together with a cell hidden later): offer hidden cells back,
     # the most informative first, and keep each one with which every group stays protected.
+    # A cell whose atoms are a linear combination of the shown cells' atoms adds nothing
+    # (each of its numbers is that combination of shown numbers): it comes back unsolved.
+    # The group that failed last is tried first, since it usually fails again.
+    span = _Span(model.atoms, [cell.atoms for handle, cell in enumerate(model.cells)
+                               if handle not in model.hidden])
     offers = sorted(hidden, key=lambda label: (*cost(label), repr(label)), reverse=True)
+    order = list(checked)
     for label in offers[:restore_budget]:
-        model.restore(handle_of[label])
-        if all(protected(*interval(g)[:2], g, k, p) for g in checked):
+        if span.contains(candidates[label].atoms):
+            model.restore(handle_of[label])
             shown.add(label)
+            continue
+        model.restore(handle_of[label])
+        failed = next((g for g in order if not protected(*interval(g)[:2], g, k, p)), None)
+        if failed is None:
+            shown.add(label)
+            span.add(candidates[label].atoms)
         else:
             model.withdraw(handle_of[label])
+            order.remove(failed)
+            order.insert(0, failed)
     hidden = [label for label in hidden if label not in shown]
     findings = []
     for group in checked:

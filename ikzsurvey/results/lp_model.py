@@ -1,207 +1,22 @@
 """The attacker's linear system of the joint audit (:mod:`.audit`), solved with HiGHS.
 
-What the unknowns and equations are is described in :mod:`.audit`; this module holds the
-vocabulary (:class:`Shape`, :class:`Published`) and :class:`Model`, which builds the system
-and bounds a group's responses in it.
+What the unknowns and equations are is described in :mod:`.audit`; this module holds
+:class:`Model`, which builds the system and bounds a group's responses in it.
 """
 
 from __future__ import annotations
 
-import atexit
-import ctypes
-import os
-import sys
-import threading
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 
 import highspy
 import numpy as np
 
-Atom = Hashable
-QuestionKey = tuple[str, str]
-Value = Hashable
+from .lp_highs import Block, Builder, silent_highs
+from .lp_vocabulary import (EPSILON, INF, Atom, AuditError, Published, QuestionKey, Shape,
+                            Value)
 
-#: HiGHS' infinity.
-INF = highspy.kHighsInf
-EPSILON = 1e-6
-
-
-@dataclass(frozen=True)
-class Shape:
-    """One question as the model knows it: how it is counted and the values it can take.
-
-    :param kind: ``"single"`` (one value per respondent, or none), ``"multiple"`` (any
-        number of options per respondent) or ``"text"`` (a comment or none).
-    """
-
-    key: QuestionKey
-    kind: str
-    values: tuple[Value, ...] = ()
-
-
-@dataclass(frozen=True)
-class Published:
-    """One cell of a release: the atoms it sums and every number it shows.
-
-    ``values`` maps ``(question key, value)`` to a count; ``answered`` maps a question key
-    to how many answered it (for multiple choice and free text; for the others it is the
-    sum of their values).
-    """
-
-    atoms: frozenset
-    responses: int
-    values: Mapping[tuple[QuestionKey, Value], int] = field(default_factory=dict)
-    answered: Mapping[QuestionKey, int] = field(default_factory=dict)
-
-
-class AuditError(RuntimeError):
-    """The audit cannot protect a group (earlier releases alone pin it) or the numbers
-    contradict each other."""
-
-
-_banner_lock = threading.Lock()
-_banner_shown = False
-
-
-def _highs() -> highspy.Highs:
-    """A silent HiGHS instance. The library prints its banner to the process's standard
-    output once, on the first instance, before any option can be set; that first one is
-    made with file descriptor 1 pointed at /dev/null, so command output (``--json``) and
-    server logs stay clean."""
-    global _banner_shown
-    with _banner_lock:
-        if _banner_shown:
-            highs = highspy.Highs()
-        else:
-            sys.stdout.flush()
-            saved = os.dup(1)
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            try:
-                os.dup2(devnull, 1)
-                highs = highspy.Highs()
-                ctypes.CDLL(None).fflush(None)
-            finally:
-                os.dup2(saved, 1)
-                os.close(saved)
-                os.close(devnull)
-            _banner_shown = True
-    highs.setOptionValue("output_flag", False)
-    # One thread: the solves are small and sequential, and HiGHS' worker pool, left running
-    # at interpreter exit, aborts the process ("terminate called without an active
-    # exception").
-    highs.setOptionValue("threads", 1)
-    return highs
-
-
-@atexit.register
-def _stop_highs_threads() -> None:
-    if _banner_shown:
-        highspy.Highs.resetGlobalScheduler(True)
-
-
-class _Builder:
-    """Columns and rows added to one HiGHS instance in batches."""
-
-    def __init__(self, highs: highspy.Highs) -> None:
-        self.highs = highs
-        self.columns = 0
-        self.rows: list[tuple[float, float, list[int], list[float]]] = []
-        self.bounds: dict[int, tuple[float, float]] = {}  # every row: its own bounds
-
-    def column(self) -> int:
-        self.columns += 1
-        return self.columns - 1
-
-    def row(self, lower: float, upper: float, terms: Iterable[tuple[int, float]]) -> None:
-        terms = list(terms)
-        self.rows.append((lower, upper, [t[0] for t in terms], [t[1] for t in terms]))
-
-    def flush(self) -> list[int]:
-        """Add the new columns and rows to HiGHS; returns the rows' indices."""
-        highs = self.highs
-        n = self.columns - highs.getNumCol()
-        if n:
-            highs.addCols(
-                n, np.zeros(n), np.zeros(n), np.full(n, INF), 0,
-                np.array([], dtype=np.int32), np.array([], dtype=np.int32), np.array([]),
-            )
-        rows, self.rows = self.rows, []
-        if not rows:
-            return []
-        first = highs.getNumRow()
-        starts, indices, values = [], [], []
-        for _, _, row_indices, row_values in rows:
-            starts.append(len(indices))
-            indices.extend(row_indices)
-            values.extend(row_values)
-        highs.addRows(
-            len(rows),
-            np.array([r[0] for r in rows], dtype=float),
-            np.array([r[1] for r in rows], dtype=float),
-            len(indices),
-            np.array(starts, dtype=np.int32),
-            np.array(indices, dtype=np.int32),
-            np.array(values, dtype=float),
-        )
-        numbers = list(range(first, first + len(rows)))
-        self.bounds.update(zip(numbers, ((r[0], r[1]) for r in rows)))
-        return numbers
-
-    def free(self, rows: Sequence[int]) -> None:
-        if rows:
-            self.highs.changeRowsBounds(
-                len(rows), np.array(rows, dtype=np.int32),
-                np.full(len(rows), -INF), np.full(len(rows), INF),
-            )
-
-    def bind(self, rows: Sequence[int]) -> None:
-        if rows:
-            self.highs.changeRowsBounds(
-                len(rows), np.array(rows, dtype=np.int32),
-                np.array([self.bounds[r][0] for r in rows]),
-                np.array([self.bounds[r][1] for r in rows]),
-            )
-
-
-class _Block:
-    """One question's unknowns and equations in one HiGHS instance."""
-
-    def __init__(self, builder: _Builder, shape: Shape, x: Mapping[Atom, int]) -> None:
-        self.builder, self.shape = builder, shape
-        key, atoms = shape.key, list(x)
-        self.y = {v: {atom: builder.column() for atom in atoms} for v in shape.values}
-        self.answered: dict[Atom, int] = {}
-        if shape.kind == "single":
-            for atom in atoms:
-                skipped = builder.column()
-                builder.row(0, 0, [(x[atom], -1.0), (skipped, 1.0)]
-                            + [(self.y[v][atom], 1.0) for v in shape.values])
-        elif shape.kind in ("multiple", "text"):
-            self.answered = {atom: builder.column() for atom in atoms}
-            for atom in atoms:
-                a = self.answered[atom]
-                builder.row(-INF, 0, [(a, 1.0), (x[atom], -1.0)])
-                if shape.kind == "multiple" and shape.values:
-                    for v in shape.values:
-                        builder.row(-INF, 0, [(self.y[v][atom], 1.0), (a, -1.0)])
-                    builder.row(0, INF, [(a, -1.0)]
-                                + [(self.y[v][atom], 1.0) for v in shape.values])
-        else:
-            raise ValueError(f"question {key}: unknown kind {shape.kind!r}")
-        builder.flush()
-
-    def publish(self, cell: Published, atoms: Sequence[Atom]) -> list[int]:
-        key, builder = self.shape.key, self.builder
-        for value in self.shape.values:
-            count = cell.values.get((key, value), 0)
-            builder.row(count, count, [(self.y[value][a], 1.0) for a in atoms])
-        if key in cell.answered:
-            if not self.answered:
-                raise ValueError(f"question {key}: answered counts need kind multiple/text")
-            count = cell.answered[key]
-            builder.row(count, count, [(self.answered[a], 1.0) for a in atoms])
-        return builder.flush()
+__all__ = ["EPSILON", "INF", "Atom", "AuditError", "Model", "Published", "QuestionKey",
+           "Shape", "Value"]
 
 
 class Model:
@@ -209,35 +24,51 @@ class Model:
 
     Solving it whole would mean one LP with every question's unknowns in every atom (some
     20,000 columns for the demo) per bound. Given the responses ``x`` of each atom, though,
-    the questions are independent of each other. So the *main* LP holds the responses, the
-    prior bounds and only the questions found to matter; each bound is solved there, and the
-    solution's ``x`` is checked against every other question in a small LP of its own (``x``
-    fixed). A question that cannot fit that ``x`` joins the main LP and the bound is solved
-    again — until every question fits, when the main LP's bound is the whole system's bound
-    (constraint generation; exact, and usually done with a handful of questions).
+    the questions are independent of each other. So the *main* LP holds only the responses
+    and the prior bounds; each bound is solved there, and the solution's ``x`` is checked
+    against every question in a small LP of its own (``x`` fixed). A question that cannot
+    fit that ``x`` proves it with a Farkas certificate (HiGHS' dual ray), from which follows
+    one inequality over ``x`` alone that every solution of the whole system satisfies and
+    this ``x`` violates (a Benders feasibility cut). The cut joins the main LP and the
+    bound is solved again — until every question fits, when the main LP's bound is the
+    whole system's bound (exact). Should a certificate not check out numerically, the
+    question's unknowns join the main LP instead (constraint generation).
 
-    Published numbers are equality rows; hiding a cell frees them, so HiGHS keeps its basis
-    between the solves.
+    Published numbers are equality rows; hiding a cell frees them — and the cuts derived
+    from them — so HiGHS keeps its basis between the solves.
     """
+
+    #: Cuts one question may add before its unknowns join the main LP instead.
+    CUTS_PER_QUESTION = 200
 
     def __init__(self, atoms: Sequence[Atom], shapes: Sequence[Shape]) -> None:
         self.atoms = list(atoms)
         self.shapes = list(shapes)
-        self.main = _Builder(_highs())
+        self.main = Builder(silent_highs())
         self.x = {atom: self.main.column() for atom in self.atoms}
         self.main.flush()
-        self.active: dict[QuestionKey, _Block] = {}  # questions in the main LP
-        self.checkers: dict[QuestionKey, tuple[_Builder, _Block, dict[Atom, int]]] = {}
+        self.active: dict[QuestionKey, Block] = {}  # questions in the main LP
+        self.checkers: dict[QuestionKey, tuple[Builder, Block, dict[Atom, int]]] = {}
         for shape in self.shapes:
-            builder = _Builder(_highs())
+            highs = silent_highs()
+            highs.setOptionValue("presolve", "off")  # keeps the dual ray of infeasible LPs
+            builder = Builder(highs)
             x = {atom: builder.column() for atom in self.atoms}
-            self.checkers[shape.key] = (builder, _Block(builder, shape, x), x)
+            self.checkers[shape.key] = (builder, Block(builder, shape, x), x)
+        # Every question at once with x fixed: one solve tells whether x fits them all.
+        self.whole = Builder(silent_highs())
+        self.whole_x = {atom: self.whole.column() for atom in self.atoms}
+        self.whole_blocks = [Block(self.whole, shape, self.whole_x) for shape in self.shapes]
+        self.whole_rows: list[list[int]] = []
         self.cells: list[Published] = []
         self.hidden: set[int] = set()
         # rows of each cell: in the main LP (by question, None = responses) and per checker
         self.main_rows: list[dict[QuestionKey | None, list[int]]] = []
         self.checker_rows: list[dict[QuestionKey, list[int]]] = []
-        self.owner: dict[int, int] = {}  # main row → cell handle
+        self.owner: dict[int, frozenset[int]] = {}  # main row → the cells it stems from
+        self.checker_owner: dict[QuestionKey, dict[int, int]] = {k: {} for k in self.checkers}
+        self.cuts: dict[int, frozenset[int]] = {}  # cut row → the cells it stems from
+        self.cut_count: dict[QuestionKey, int] = dict.fromkeys(self.checkers, 0)
         self.solves = 0
 
     def bound(self, atoms: Iterable[Atom], upper: float) -> None:
@@ -248,6 +79,10 @@ class Model:
 
     def publish(self, cell: Published) -> int:
         """The equations of one published cell; returns a handle to hide it later."""
+        known = {shape.key for shape in self.shapes}
+        unknown = {key for key, _ in cell.values} - known
+        if unknown:
+            raise ValueError(f"questions {sorted(unknown)} are not in the model's shapes")
         handle = len(self.cells)
         self.cells.append(cell)
         atoms = [a for a in cell.atoms if a in self.x]
@@ -257,14 +92,14 @@ class Model:
             rows[key] = block.publish(cell, atoms)
         self.main_rows.append(rows)
         for row_list in rows.values():
-            self.owner.update(dict.fromkeys(row_list, handle))
-        self.checker_rows.append(
-            {key: block.publish(cell, atoms) for key, (_, block, _) in self.checkers.items()}
-        )
-        known = {shape.key for shape in self.shapes}
-        unknown = {key for key, _ in cell.values} - known
-        if unknown:
-            raise ValueError(f"questions {sorted(unknown)} are not in the model's shapes")
+            self.owner.update(dict.fromkeys(row_list, frozenset((handle,))))
+        checker_rows = {}
+        for key, (_, block, _) in self.checkers.items():
+            checker_rows[key] = block.publish(cell, atoms)
+            self.checker_owner[key].update(dict.fromkeys(checker_rows[key], handle))
+        self.checker_rows.append(checker_rows)
+        self.whole_rows.append([row for block in self.whole_blocks
+                                for row in block.publish(cell, atoms)])
         return handle
 
     def _each_rows(self, handle: int):
@@ -272,31 +107,37 @@ class Model:
             yield self.main, rows
         for key, rows in self.checker_rows[handle].items():
             yield self.checkers[key][0], rows
+        yield self.whole, self.whole_rows[handle]
 
     def withdraw(self, handle: int) -> None:
-        """Hide a cell again: its equations hold no longer."""
+        """Hide a cell again: its equations, and the cuts derived from them, hold no longer."""
         self.hidden.add(handle)
         for builder, rows in self._each_rows(handle):
             builder.free(rows)
+        self.main.free([row for row, sources in self.cuts.items()
+                        if handle in sources and row not in self.main.freed])
 
     def restore(self, handle: int) -> None:
         """Show a withdrawn cell again."""
         self.hidden.discard(handle)
         for builder, rows in self._each_rows(handle):
             builder.bind(rows)
+        self.main.bind([row for row, sources in self.cuts.items()
+                        if handle in sources and not sources & self.hidden])
 
     def _activate(self, key: QuestionKey) -> None:
         shape = next(s for s in self.shapes if s.key == key)
-        block = self.active[key] = _Block(self.main, shape, self.x)
+        block = self.active[key] = Block(self.main, shape, self.x)
         for handle, cell in enumerate(self.cells):
             atoms = [a for a in cell.atoms if a in self.x]
             rows = self.main_rows[handle][key] = block.publish(cell, atoms)
-            self.owner.update(dict.fromkeys(rows, handle))
+            self.owner.update(dict.fromkeys(rows, frozenset((handle,))))
             if handle in self.hidden:
                 self.main.free(rows)
 
-    def _fits(self, key: QuestionKey, x_values: np.ndarray) -> bool:
-        builder, _, x = self.checkers[key]
+    def _fits(self, key: QuestionKey | None, x_values: np.ndarray) -> bool:
+        """Whether the question (every question: ``None``) can fit these responses."""
+        builder, x = (self.whole, self.whole_x) if key is None else self.checkers[key][::2]
         highs = builder.highs
         columns = np.array([x[a] for a in self.atoms], dtype=np.int32)
         values = np.maximum(x_values, 0.0)
@@ -305,11 +146,72 @@ class Model:
         self.solves += 1
         return highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
 
+    def _cut(self, key: QuestionKey, x_values: np.ndarray) -> bool:
+        """Add the feasibility cut of a question that cannot fit ``x_values`` (see the class
+        docs); False when HiGHS gives no certificate that checks out.
+
+        For row multipliers ``r`` and ``d = Aᵀr``, every solution satisfies ``rᵀAz ≥ β``
+        with ``β = Σ r_i·(lower_i if r_i > 0 else upper_i)``; when ``d ≤ 0`` on the
+        question's own unknowns (all ``≥ 0``), ``Σ_atoms d_x·x ≥ β`` follows for ``x``.
+        """
+        builder, _, x = self.checkers[key]
+        status, has_ray, ray = builder.highs.getDualRay()
+        if not has_ray:
+            return False
+        ray = np.asarray(ray)
+        nonzero = np.flatnonzero(np.abs(ray) > EPSILON)
+        x_columns = {column: atom for atom, column in x.items()}
+        for sign in (1.0, -1.0):
+            beta, d, valid = 0.0, {}, True
+            for row in nonzero:
+                r = sign * ray[row]
+                lower, upper = ((-INF, INF) if row in builder.freed else builder.bounds[row])
+                side = lower if r > 0 else upper
+                if abs(side) >= INF:
+                    valid = False
+                    break
+                beta += r * side
+                columns, coefficients = builder.terms[row]
+                for column, coefficient in zip(columns, coefficients):
+                    d[column] = d.get(column, 0.0) + r * coefficient
+            if not valid or any(value > EPSILON for column, value in d.items()
+                                if column not in x_columns):
+                continue
+            terms = [(self.x[x_columns[c]], value) for c, value in d.items()
+                     if c in x_columns and abs(value) > EPSILON]
+            lhs = sum(value * x_values[self.atoms.index(x_columns[c])]
+                      for c, value in d.items() if c in x_columns)
+            if not terms or lhs >= beta - EPSILON:
+                continue  # not violated: no use
+            sources = frozenset(self.checker_owner[key][row] for row in nonzero
+                                if row in self.checker_owner[key])
+            self.main.row(beta, INF, terms)
+            (row,) = self.main.flush()
+            self.cuts[row] = sources
+            self.owner[row] = sources
+            self.cut_count[key] += 1
+            return True
+        return False
+
+    def _limiting(self, solution) -> set[int]:
+        """The shown cells whose rows have a non-zero dual value."""
+        duals = np.abs(np.array(solution.row_dual))
+        limiting = set().union(*(self.owner[row] for row in np.flatnonzero(duals > EPSILON)
+                                 if row in self.owner))
+        return limiting - self.hidden
+
     # -- solving -------------------------------------------------------------------------
 
-    def extreme(self, atoms: Iterable[Atom], maximise: bool) -> tuple[float, set[int]]:
+    def extreme(self, atoms: Iterable[Atom], maximise: bool,
+                decided: float | None = None) -> tuple[float, set[int]]:
         """The largest (or smallest) number of responses the atoms can hold, and the cells
-        whose numbers limit it (non-zero duals)."""
+        whose numbers limit it (non-zero duals).
+
+        :param decided: return as soon as the main LP's bound is below (maximising) or
+            above (minimising) this value. The main LP is a relaxation of the whole system
+            (its cuts are implied by it), so the whole system's bound lies beyond it too;
+            the caller only needs to know that.
+        """
         highs = self.main.highs
         columns = [self.x[a] for a in atoms]
         x_columns = np.array([self.x[a] for a in self.atoms], dtype=np.int32)
@@ -333,14 +235,14 @@ class Model:
                     f"the published numbers are inconsistent: {highs.modelStatusToString(status)}"
                 )
             solution = highs.getSolution()
+            value = highs.getInfo().objective_function_value
+            if decided is not None and (value < decided if maximise else value > decided):
+                return value, self._limiting(solution)
             x_values = np.array(solution.col_value)[x_columns]
             misfits = [key for key in self.checkers
                        if key not in self.active and not self._fits(key, x_values)]
             if not misfits:
-                duals = np.abs(np.array(solution.row_dual))
-                limiting = {self.owner[row] for row in np.flatnonzero(duals > EPSILON)
-                            if row in self.owner}
-                return highs.getInfo().objective_function_value, limiting - self.hidden
+                return value, self._limiting(solution)
             for key in misfits:
-                self._activate(key)
-
+                if self.cut_count[key] >= self.CUTS_PER_QUESTION or not self._cut(key, x_values):
+                    self._activate(key)
