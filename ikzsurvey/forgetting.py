@@ -21,6 +21,10 @@ no earlier copy of a row is left:
   (``secure_delete``, set on every connection in :mod:`ikzsurvey.db`), ``VACUUM`` rebuilds the
   file in key order, and a truncating checkpoint empties the write-ahead log.
 
+Before any of that, the closed waves' participation snapshots are deleted
+(:func:`ikzsurvey.participation.forget_snapshots`): what organizers saw of a running wave,
+by day, is not kept once its final counts can be shown.
+
 A wave whose order is forgotten is marked (``Wave.order_forgotten``); ``ikzsurvey purge``
 finishes any wave where compacting could not run (e.g. a long lock), and compacts again
 after it deleted data.
@@ -35,13 +39,23 @@ from flask import current_app
 from sqlalchemy import bindparam, func, select, text, update
 
 from .db import autocommit_engine, db, is_sqlite, write_transaction
-from .models import Answer, Comment, Invitation, Response, SubmissionReceipt, Wave
+from .models import (
+    Answer,
+    Comment,
+    Invitation,
+    ParticipationSnapshot,
+    Response,
+    SubmissionReceipt,
+    Wave,
+)
+from .participation import forget_snapshots
 
 logger = logging.getLogger(__name__)
 
-#: The tables that hold what respondents sent (and which invitations were used).
+#: The tables that hold what respondents sent (and which invitations were used, and the
+#: participation snapshots, deleted at close).
 TABLES = (Response.__table__, Answer.__table__, Comment.__table__, Invitation.__table__,
-          SubmissionReceipt.__table__)
+          SubmissionReceipt.__table__, ParticipationSnapshot.__table__)
 
 
 class CompactionFailed(Exception):
@@ -56,6 +70,7 @@ def forget_order(survey_id: int, wave_ids: list[int]) -> bool:
     """
     if not wave_ids:
         return True
+    forget_snapshots(wave_ids)
     rewrite_transaction_ids(survey_id, wave_ids)
     try:
         compact()
@@ -75,6 +90,7 @@ def forget_at_close(survey_id: int, wave_ids: list[int]) -> bool:
     it is left to the nightly ``ikzsurvey purge``, or compacting could not run."""
     if not wave_ids:
         return True
+    forget_snapshots(wave_ids)  # also when the rest is left to the nightly purge
     responses = db.session.scalar(
         select(func.count()).select_from(Response).where(Response.wave_id.in_(wave_ids)))
     if responses > current_app.config["FORGET_AT_CLOSE_MAX_RESPONSES"]:

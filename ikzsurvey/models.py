@@ -12,16 +12,13 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
     Date,
-    DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     String,
     Table,
@@ -340,77 +337,28 @@ class SubmissionReceipt(Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
 
 
-class User(UserMixin, Base):
-    """An organizer (``admin``) or ``viewer`` account of one cooperation."""
+class ParticipationSnapshot(Base):
+    """How many responses and used invitations a running wave had per segment, counted on
+    one day (:mod:`ikzsurvey.participation`): what organizers see of a running wave, and
+    deleted when the wave closes. A date, never a time of day."""
 
-    __tablename__ = "user_account"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(10), default="viewer")
-    cooperation_id: Mapped[int] = mapped_column(
-        ForeignKey("cooperation.id", ondelete="CASCADE"), index=True
-    )
-
-    #: Consecutive failed sign-ins, and until when the account is locked after too many.
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    #: Raised with every new password: a staff session signed in under an older value ends
-    #: (ikzsurvey.auth.sessions), so a password change or reset ends every other session.
-    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
-    cooperation: Mapped[Cooperation] = relationship()
-
-
-API_ROLES = ("viewer", "admin")
-#: How long an API token is valid unless ``create-token --days`` says otherwise, and at most.
-API_TOKEN_DAYS = 90
-API_TOKEN_MAX_DAYS = 366
-
-
-def default_token_expiry() -> dt.date:
-    return today() + dt.timedelta(days=API_TOKEN_DAYS)
-
-
-class ApiToken(Base):
-    """A bearer token for the JSON API of one cooperation. Only its hash is stored."""
-
-    __tablename__ = "api_token"
+    __tablename__ = "participation_snapshot"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[str] = mapped_column(String(10), default="viewer")
-    cooperation_id: Mapped[int] = mapped_column(
-        ForeignKey("cooperation.id", ondelete="CASCADE"), index=True
-    )
-    label: Mapped[str] = mapped_column(String(200), default="")
-    created_on: Mapped[dt.date] = mapped_column(Date, default=today)
-    #: The last day the token is accepted; organizers may revoke it sooner.
-    expires_on: Mapped[dt.date] = mapped_column(Date, default=default_token_expiry)
-
-    cooperation: Mapped[Cooperation] = relationship()
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), unique=True)
+    #: ``[[municipality id, audience id, responses, used invitations], …]``, sorted.
+    counts: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
+    taken_on: Mapped[dt.date] = mapped_column(Date, default=today)
 
 
-class AuditEntry(Base):
-    """Who did what to which object of a cooperation, and when — staff actions only.
-
-    Never holds respondent data: no answer, no token, no address.
-    """
-
-    __tablename__ = "audit_entry"
-    # The log is read newest first per cooperation, and a repeated read looks up today's entry.
-    __table_args__ = (Index("ix_audit_entry_cooperation_id_at", "cooperation_id", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cooperation_id: Mapped[int] = mapped_column(
-        ForeignKey("cooperation.id", ondelete="CASCADE"), index=True
-    )
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
-    actor: Mapped[str] = mapped_column(String(254))  # e-mail, or "cli", or "token <id>"
-    action: Mapped[str] = mapped_column(String(40))
-    target: Mapped[str] = mapped_column(String(300), default="")
-    # Reads repeated by the same actor on the same day are one entry (ikzsurvey.audit):
-    # how often, and when the last one was.
-    times: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    last_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+# The staff's accounts, API tokens and audit log live in their own module.
+from .staff_models import (  # noqa: E402, F401
+    API_ROLES,
+    API_TOKEN_DAYS,
+    API_TOKEN_MAX_DAYS,
+    ApiToken,
+    AuditEntry,
+    User,
+    default_token_expiry,
+)

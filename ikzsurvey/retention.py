@@ -15,6 +15,7 @@ from .models import (
     Comment,
     Invitation,
     OpenLink,
+    ParticipationSnapshot,
     Response,
     SubmissionReceipt,
     Survey,
@@ -42,6 +43,8 @@ def delete_survey_data(survey_id: int, keep_survey: bool) -> dict[str, int]:
             delete(SubmissionReceipt).where(SubmissionReceipt.survey_id == survey_id)).rowcount
         counts["invitations"] = session.execute(
             delete(Invitation).where(Invitation.wave_id.in_(wave_ids))).rowcount
+        session.execute(delete(ParticipationSnapshot)
+                        .where(ParticipationSnapshot.survey_id == survey_id))
         if not keep_survey:
             session.execute(delete(OpenLink).where(OpenLink.survey_id == survey_id))
             session.delete(session.get(Survey, survey_id))

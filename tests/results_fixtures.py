@@ -71,8 +71,9 @@ def world(survey: Survey) -> World:
 
 
 def answer(w: World, municipality: str, audience: str, wave: int, trust, owner="town",
-           goals=(), remarks=None) -> None:
-    """Store one response (trust is 1–5 or "dk" for don't know)."""
+           goals=(), remarks=None, invitation_id: int | None = None) -> None:
+    """Store one response (trust is 1–5 or "dk" for don't know), through an open link's
+    one-time key or, given ``invitation_id``, an invitation."""
     answers = [
         AnswerValues("sample", 1, "trust",
                      (Value(text="dont_know") if trust == "dk" else Value(number=trust),)),
@@ -86,13 +87,22 @@ def answer(w: World, municipality: str, audience: str, wave: int, trust, owner="
     store_response(
         Segment(w.survey_id, w.waves[wave], w.municipalities[municipality], w.audiences[audience]),
         answers,
-        receipt_key=secrets.token_hex(16),
+        **({"invitation_id": invitation_id} if invitation_id is not None
+           else {"receipt_key": secrets.token_hex(16)}),
     )
 
 
 def close_wave(w: World, number: int, published=False, public=False) -> None:
     wave = db.session.get(Wave, w.waves[number])
     wave.status, wave.published, wave.public = "closed", published, public
+    db.session.commit()
+
+
+def close_waves(w: World) -> None:
+    """Close every running wave of the survey, as results are shown of closed waves only."""
+    for wave in db.session.get(Survey, w.survey_id).waves:
+        if wave.status == "open":
+            wave.status = "closed"
     db.session.commit()
 
 

@@ -49,8 +49,16 @@ def rows_of(page: str) -> list[list[str]]:
 # --- Repeated reads ---------------------------------------------------------------------
 
 
-def test_repeated_api_reads_are_one_entry_that_counts_them(app):
+def closed(app):
+    """A survey whose wave is closed: results (and so reads to audit) exist of closed
+    waves only."""
     b = build(app, "en")
+    b.org.post(f"{b.base}/waves/close")
+    return b
+
+
+def test_repeated_api_reads_are_one_entry_that_counts_them(app):
+    b = closed(app)
     token = api_token(app, b.cooperation_id)
     client = app.test_client()
     bearer = {"Authorization": f"Bearer {token}"}
@@ -60,20 +68,20 @@ def test_repeated_api_reads_are_one_entry_that_counts_them(app):
         assert client.get(f"/api/v1/surveys/{b.survey_id}/results",
                           headers=bearer).status_code == 200
     client.get(f"/api/v1/surveys/{b.survey_id}/results?by=municipality", headers=bearer)
-    b.org.post(f"{b.base}/waves/close")
+    b.org.post(f"{b.base}/waves/new")
 
     entries = audit_entries(app, b.cooperation_id)[before:]
     assert [(e.action, e.times) for e in entries] == [
-        ("export.api", 40), ("export.api", 1), ("wave.close", 1)]
+        ("export.api", 40), ("export.api", 1), ("wave.new", 1)]
     first = entries[0]
     assert first.actor == f"API token {token_id(app, token)}"
     assert first.last_at is not None and first.last_at >= first.at
     page = html.unescape(b.org.page("/organize/"))
-    assert "40 times, the last at" in page and "wave closed" in page
+    assert "40 times, the last at" in page and "wave started" in page
 
 
 def test_a_read_on_another_day_or_by_someone_else_is_a_new_entry(app):
-    b = build(app, "en")
+    b = closed(app)
     token = api_token(app, b.cooperation_id)
     url = f"/api/v1/surveys/{b.survey_id}/results"
     app.test_client().get(url, headers={"Authorization": f"Bearer {token}"})
@@ -102,7 +110,7 @@ def test_the_day_of_a_summary_is_the_shown_time_zones(app):
         assert local_day(dt.datetime(2026, 12, 6, 23, 30)) == dt.date(2026, 12, 7)
         assert utc_midnight(dt.date(2026, 12, 7)) == dt.datetime(2026, 12, 6, 23, 0)
         assert utc_midnight(dt.date(2026, 7, 2)) == dt.datetime(2026, 7, 1, 22, 0)
-    b = build(app, "en")
+    b = closed(app)
     url = f"/api/v1/surveys/{b.survey_id}/results"
     b.org.get(url)
     with app.app_context():

@@ -268,15 +268,15 @@ def answer_invitation(app, token: str, remarks: str | None = None) -> None:
 
 INVITATION_ROW = re.compile(
     r"<tr><td>(\d+)</td><td>([^<]+)</td><td>([^<]+)</td>"
-    r"<td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>")
+    r"<td>(\d+)</td><td>(\d+)(?: <span class=\"hint\">\([^)]*\)</span>)?</td>")
 
 
-def invitation_table(page: str) -> dict[tuple[int, str, str], tuple[int, int, int]]:
-    """The survey page's invitation counts: (wave, municipality, group) → issued, used,
-    unused."""
+def invitation_table(page: str) -> dict[tuple[int, str, str], tuple[int, int]]:
+    """The survey page's invitation counts: (wave, municipality, group) → issued (live),
+    used (of a running wave: as of its participation snapshot)."""
     return {
-        (int(w), html.unescape(m), html.unescape(g)): (int(i), int(u), int(n))
-        for w, m, g, i, u, n in INVITATION_ROW.findall(page)
+        (int(w), html.unescape(m), html.unescape(g)): (int(i), int(u))
+        for w, m, g, i, u in INVITATION_ROW.findall(page)
     }
 
 
@@ -581,7 +581,7 @@ def test_invitations_for_one_segment_only(built):
 
     assert list(tokens_by_segment(csv_rows(response))) == [("Neudorf", "youth-council")]
     assert invitation_table(built.org.page(f"{built.base}/")) == {
-        (1, "Neudorf", "Jugendrat"): (2, 0, 2)}
+        (1, "Neudorf", "Jugendrat"): (2, 0)}
 
 
 def test_only_the_hashes_of_the_tokens_are_stored(built):
@@ -628,10 +628,14 @@ def test_the_survey_page_counts_used_invitations_without_saying_which(app, lang,
 
     assert done.status_code == 303 and done.headers["Location"].endswith("/survey/thanks")
     page = b.org.page(f"{b.base}/")
+    # Counted at the organizer's first look (before the answer), and not again for days.
+    assert invitation_table(page)[(1, "Altdorf", group)] == (3, 0)
+    b.org.post(f"{b.base}/waves/close")
+    page = b.org.page(f"{b.base}/")
     counts = invitation_table(page)
-    assert counts[(1, "Altdorf", group)] == (3, 1, 2)
-    assert sum(issued for issued, _u, _n in counts.values()) == 12
-    assert sum(u for _i, u, _n in counts.values()) == 1
+    assert counts[(1, "Altdorf", group)] == (3, 1)  # a closed wave: its final counts
+    assert sum(issued for issued, _u in counts.values()) == 12
+    assert sum(u for _i, u in counts.values()) == 1
     for token in (t for segment in tokens.values() for t in segment):
         assert token not in page and hash_token(token) not in page
     assert SECRET_REMARK not in html.unescape(page)
@@ -1066,9 +1070,9 @@ def test_audit_entries_never_hold_a_token_an_answer_or_a_comment(app):
     b.org.post(f"{b.base}/invitations/revoke", {"wave": b.wave_id,
                                                 "municipality": b.municipalities["Altdorf"],
                                                 "audience": b.groups["employees"]})
+    b.org.post(f"{b.base}/status/close")  # results are shown of closed waves only
     b.org.get(f"/results/{b.survey_id}/export.csv?by=municipality")
     b.org.get(f"/api/v1/surveys/{b.survey_id}/results")
-    b.org.post(f"{b.base}/status/close")
     with app.app_context():
         answers = {a for a in db.session.scalars(select(Answer.value_text)) if a}
         comments = set(db.session.scalars(select(Comment.text)))
@@ -1096,6 +1100,7 @@ def test_exports_and_api_reads_are_recorded_with_who_read_them(app, runner):
     created = runner.invoke(args=["create-token", "--role", "admin", "--label", "Dashboard"])
     assert created.exit_code == 0, created.output
     token = created.output.strip().splitlines()[-1]
+    b.org.post(f"{b.base}/waves/close")  # results are shown of closed waves only
 
     assert b.org.get(f"/results/{b.survey_id}/export.csv?by=municipality").status_code == 200
     assert b.org.get(f"/api/v1/surveys/{b.survey_id}/results").status_code == 200

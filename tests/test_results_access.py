@@ -23,6 +23,7 @@ from .results_fixtures import (
     PASSWORD,
     answer,
     close_wave,
+    close_waves,
     make_cooperation,
     make_user,
     sign_in,
@@ -163,15 +164,25 @@ def test_viewer_dashboard_holds_no_number_of_the_running_wave(app):
     assert wave_choices(shown) == ["all", "1"]
 
 
-def test_organizer_sees_both_waves_including_the_running_one(app):
-    w = two_waves(app)
+def test_organizer_sees_the_closed_waves_and_no_number_of_the_running_one(app):
+    w = two_waves(app, published=False)
     admin = signed_in(app, w.cooperation_id, "admin")
     payload = admin.get(f"/api/v1/surveys/{w.survey_id}/results").get_json()
-    assert [(v["number"], v["status"]) for v in payload["waves"]] == [(1, "closed"), (2, "open")]
-    assert api_total(admin, w.survey_id) == WAVE1 + WAVE2
+    assert [(v["number"], v["status"]) for v in payload["waves"]] == [(1, "closed")]
+    assert api_total(admin, w.survey_id) == WAVE1
+    assert admin.get(f"/api/v1/surveys/{w.survey_id}/results?wave=2").status_code == 404
+    assert admin.get(f"/results/{w.survey_id}/?wave=2").status_code == 400
+    shown = get_html(admin, f"/results/{w.survey_id}/")
+    assert wave_choices(shown) == ["all", "1"]
+    assert not numbers_in_cells(shown) & {WAVE2, WAVE1 + WAVE2}
+    assert "Wave 2 is running: its results appear once it is closed." in shown
+    with app.app_context():
+        close_waves(w)
+    payload = admin.get(f"/api/v1/surveys/{w.survey_id}/results").get_json()
+    assert [(v["number"], v["status"]) for v in payload["waves"]] == [(1, "closed"), (2, "closed")]
     assert api_total(admin, w.survey_id, "?wave=2") == WAVE2
-    running = get_html(admin, f"/results/{w.survey_id}/?wave=2")
-    assert WAVE2 in numbers_in_cells(running) and wave_choices(running) == ["all", "1", "2"]
+    closed = get_html(admin, f"/results/{w.survey_id}/?wave=2")
+    assert WAVE2 in numbers_in_cells(closed) and wave_choices(closed) == ["all", "1", "2"]
 
 
 def test_before_any_publication_viewers_get_no_results(app):
@@ -404,10 +415,14 @@ def test_review_page_lists_pending_texts_without_response_ids(app):
     w = two_waves(app)
     texts = [f"pending{i}" for i in range(3)]
     remarks(app, w, texts, wave=2)
+    admin = signed_in(app, w.cooperation_id, "admin")
+    running = get_html(admin, f"/results/{w.survey_id}/comments")
+    assert not any(text in running for text in texts)
+    assert "Free-text answers of wave 2 can be reviewed once it is closed." in running
     with app.app_context():
+        close_waves(w)
         response_ids = db.session.scalars(select(Response.id)).all()
-    shown = get_html(signed_in(app, w.cooperation_id, "admin"),
-                     f"/results/{w.survey_id}/comments")
+    shown = get_html(admin, f"/results/{w.survey_id}/comments")
     assert all(text in shown for text in texts) and len(response_ids) == WAVE1 + WAVE2 + 3
     assert not any(response_id in shown for response_id in response_ids)
 
@@ -426,6 +441,8 @@ def test_a_page_of_the_review_list_that_does_not_exist_is_a_clear_400(app, page)
 def test_review_refuses_an_empty_redaction_and_saves_a_real_one(app):
     w = two_waves(app)
     remarks(app, w, ["call Anna Muster"], wave=2)
+    with app.app_context():
+        close_waves(w)  # a running wave's comments are not there to review yet
     comment_id = comment(app, "call Anna Muster").id
     admin = signed_in(app, w.cooperation_id, "admin")
     review = f"/results/{w.survey_id}/comments"
@@ -502,7 +519,7 @@ def test_bearer_token_opens_the_api_of_its_cooperation_only(app):
 
 def rated_with_success_factors(app):
     """Two waves of six answers on trust and one success factor (importance and
-    fulfilment); wave 1 closed and published, wave 2 running."""
+    fulfilment), both closed; wave 1 published."""
     with app.app_context():
         survey = make_cooperation()
         survey.question_sets.append(
@@ -519,8 +536,7 @@ def rated_with_success_factors(app):
                 store_response(segment, [AnswerValues(s, 1, q, (Value(number=v),))
                                          for s, q, v in values],
                                receipt_key=secrets.token_hex(16))
-            if wave == 1:
-                close_wave(w, 1, published=True)
+            close_wave(w, wave, published=wave == 1)
     return w
 
 

@@ -23,7 +23,7 @@ from ikzsurvey.results import tables
 from ikzsurvey.results.service import survey_results
 from ikzsurvey.submission import AnswerValues, Segment, store_response
 
-from .results_fixtures import make_cooperation, make_user, sign_in, world
+from .results_fixtures import close_waves, make_cooperation, make_user, sign_in, world
 from .sample_plugin import SamplePlugin
 
 K = 5
@@ -56,7 +56,10 @@ def respond(w, municipality, audience, wave, *, trust=None, owner=None, goals=()
 
 
 def signed_in(app, w, role="admin"):
+    """A client of the survey's cooperation, once the waves are closed (a running wave's
+    results are shown to nobody)."""
     with app.app_context():
+        close_waves(w)
         email = make_user(w.cooperation_id, role)
     client = app.test_client()
     sign_in(client, email)

@@ -2,7 +2,7 @@
 
 Authenticated by the session of a signed-in account or by ``Authorization: Bearer
 <token>`` (``ikzsurvey create-token``). A viewer sees the published waves; an organizer
-every wave. The numbers are those of the dashboard, suppression included.
+every closed wave (a running wave's results: nobody, docs/privacy.md). The numbers are those of the dashboard, suppression included.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""A survey's settings, its status and waves, and deleting it."""
+"""A survey's settings, its status and waves, and deleting it.
+
+A running wave's participation is shown as of its snapshot's day
+(:mod:`ikzsurvey.participation`), never live; its results not at all.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from ..db import db, write_transaction
 from ..forgetting import forget_at_close
 from ..i18n import PHASE_LABELS
 from ..models import Invitation, OpenLink, Survey, SurveyQuestionSet, Wave
+from ..participation import SNAPSHOT_DAYS, shown_responses, survey_participation
 from ..questions import PHASES
 from ..retention import delete_survey_data
 from ..surveys import registry
@@ -75,15 +80,16 @@ def new_survey():
         audit(current_user.cooperation_id, "survey.create", title)
         flash(_("The survey is created as a draft. Open it when you are ready."), "success")
         return redirect(url_for("organizer.survey", survey_id=survey_id))
-    return render_template("organizer/survey_form.html", form=form, survey=None, locked=False,
-                           responses=0), 422 if form.errors else 200
+    return render_template("organizer/survey_form.html", form=form, survey=None,
+                           locked=False), 422 if form.errors else 200
 
 
 @bp.route("/surveys/<int:survey_id>/settings", methods=["GET", "POST"])
 def edit_survey(survey_id: int):
     survey = own_survey(survey_id)
-    responses = response_count(survey)
-    locked = responses > 0
+    # Locked from the first answer on (that one bit is live, once per survey); how many
+    # answers there are is not shown here (ikzsurvey.participation).
+    locked = response_count(survey) > 0
     form = _survey_form(survey, locked)
     if form.validate_on_submit():
         problems = _weakening(form, survey) if locked else []
@@ -98,7 +104,7 @@ def edit_survey(survey_id: int):
         for field, message in problems:
             field.errors = [*field.errors, message]
     return render_template("organizer/survey_form.html", form=form, survey=survey,
-                           locked=locked, responses=responses), 422 if form.errors else 200
+                           locked=locked), 422 if form.errors else 200
 
 
 def _weakening(form: SurveyForm, survey: Survey) -> list:
@@ -158,11 +164,13 @@ def question_set(set_id: str, version: int):
 @bp.route("/surveys/<int:survey_id>/")
 def survey(survey_id: int):
     survey = own_survey(survey_id)
+    participation = survey_participation(survey)
+    # Issued is live (it depends on the organizer only); used, as of the wave's snapshot.
     counts = {
-        (w, m, a): (issued, used)
-        for w, m, a, issued, used in db.session.execute(
+        (w, m, a): (issued, participation[w].used.get((m, a), 0))
+        for w, m, a, issued in db.session.execute(
             select(Invitation.wave_id, Invitation.municipality_id, Invitation.audience_id,
-                   func.count(), func.count().filter(Invitation.used))
+                   func.count())
             .join(Wave, Wave.id == Invitation.wave_id)
             .where(Wave.survey_id == survey.id)
             .group_by(Invitation.wave_id, Invitation.municipality_id, Invitation.audience_id)
@@ -175,7 +183,9 @@ def survey(survey_id: int):
     return render_template(
         "organizer/survey.html",
         survey=survey,
-        responses=response_count(survey),
+        responses=sum(p.total for p in participation.values()),
+        participation=participation,
+        snapshot_days=SNAPSHOT_DAYS,
         counts=counts,
         links=links,
         invitation_form=form,
@@ -269,5 +279,5 @@ def delete_survey(survey_id: int):
             flash(_("The survey and all its data are deleted."), "success")
             return redirect(url_for("organizer.index"))
     return render_template("organizer/delete.html", survey=survey, form=form,
-                           word=confirmation_word(), responses=response_count(survey)), (
+                           word=confirmation_word(), responses=shown_responses(survey, take=request.method == "GET")), (
         422 if form.errors else 200)

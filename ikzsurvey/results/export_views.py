@@ -88,11 +88,11 @@ def audit_read(scope: Scope, action: str) -> None:
 @organizer_required
 def raw_export(survey_id: int):
     """One row per response — segment and answers, no id, no date, no free text — for
-    segments of at least k responses only, in random order."""
+    segments of at least k responses of closed waves only, in random order."""
     from .raw import raw_table
 
     scope = scope_for(survey_id, None)
-    table = raw_table(scope.survey, registry())
+    table = raw_table(scope.survey, registry(), scope.waves)
     audit_read(scope, "export.raw")
     return Response(
         "\ufeff" + tables.to_csv(table),

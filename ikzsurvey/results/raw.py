@@ -4,7 +4,7 @@ A row holds the segment (municipality, audience, wave) and the answers — no re
 no date, no free text (free text lives apart from responses, see
 :class:`~ikzsurvey.models.Comment`). Segments with fewer than k responses are left out
 entirely: a row of a tiny segment would describe a person. Rows come in the random order
-of their ids.
+of their ids. Only the waves given (the organizer's scope: closed waves) are part of it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ..surveys import pinned_question_sets
 from .tables import neutralise
 
 
-def raw_table(survey, registry) -> list[list]:
+def raw_table(survey, registry, waves) -> list[list]:
     sets = pinned_question_sets(survey)
     columns = [
         (qs.id, q.id)
@@ -27,7 +27,10 @@ def raw_table(survey, registry) -> list[list]:
     ]
     k = survey.min_group_size
     segment = (Response.municipality_id, Response.audience_id, Response.wave_id)
-    large = select(*segment).where(Response.survey_id == survey.id).group_by(*segment)
+    shown = [w.id for w in waves]
+    large = (select(*segment)
+             .where(Response.survey_id == survey.id, Response.wave_id.in_(shown))
+             .group_by(*segment))
     large = large.having(func.count() >= k)
     names = {m.id: m.name for m in survey.municipalities}
     audiences = {a.id: a.key for a in survey.audiences}

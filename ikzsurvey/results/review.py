@@ -1,4 +1,8 @@
-"""The organizer's publication of waves and the free-text review."""
+"""The organizer's publication of waves and the free-text review.
+
+The review lists the free texts of closed waves only: a list that grew while a wave runs
+would tell when each comment arrived (docs/privacy.md, "A running wave").
+"""
 
 from __future__ import annotations
 
@@ -35,7 +39,7 @@ def _organizer_scope(survey_id: int) -> Scope:
 @organizer_required
 def publish(survey_id: int, number: int, action: str):
     scope = _organizer_scope(survey_id)
-    wave = next((w for w in scope.waves if w.number == number), None)
+    wave = next((w for w in scope.survey.waves if w.number == number), None)
     if wave is None or action not in ("publish", "unpublish", "make-public", "withdraw-public"):
         abort(404)
     if action in ("publish", "make-public") and wave.status != "closed":
@@ -73,7 +77,9 @@ def comments(survey_id: int):
     if status not in COMMENT_STATUSES:
         abort(400, description=_("Unknown status: %(value)s", value=status))
     asked = request.args.get("page", "1")
-    base = select(Comment).where(Comment.survey_id == survey_id, Comment.status == status)
+    shown = [w.id for w in scope.waves]
+    base = select(Comment).where(Comment.survey_id == survey_id, Comment.status == status,
+                                 Comment.wave_id.in_(shown))
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
     pages = max(1, -(-total // COMMENTS_PER_PAGE))
     # ASCII digits only ("²".isdigit() is true), and a page that exists: no offset past
@@ -88,7 +94,7 @@ def comments(survey_id: int):
     counts = dict(
         db.session.execute(
             select(Comment.status, func.count())
-            .where(Comment.survey_id == survey_id)
+            .where(Comment.survey_id == survey_id, Comment.wave_id.in_(shown))
             .group_by(Comment.status)
         ).all()
     )
@@ -104,6 +110,7 @@ def comments(survey_id: int):
         page=page,
         pages=pages,
         counts=counts,
+        running=scope.survey.current_wave,
         questions=questions,
         statuses=COMMENT_STATUSES,
         redaction_mark=REDACTION_MARK,
@@ -119,7 +126,7 @@ def _question_sets(survey):
 @bp.route("/results/<int:survey_id>/comments/<comment_id>", methods=["POST"])
 @organizer_required
 def review_comment(survey_id: int, comment_id: str):
-    _organizer_scope(survey_id)
+    scope = _organizer_scope(survey_id)
     action = request.form.get("action")
     back = url_for(
         "results.comments", survey_id=survey_id,
@@ -128,8 +135,9 @@ def review_comment(survey_id: int, comment_id: str):
     )
     with write_transaction():
         comment = db.session.get(Comment, comment_id)
-        if comment is None or comment.survey_id != survey_id:
-            abort(404)
+        if (comment is None or comment.survey_id != survey_id
+                or comment.wave_id not in {w.id for w in scope.waves}):
+            abort(404)  # a running wave's comments are not there to review yet
         if action == "release":
             comment.status, comment.redacted_text = "released", None
         elif action == "withhold":

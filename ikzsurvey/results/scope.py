@@ -3,10 +3,14 @@ results themselves, computed once per state of the data (a small cache per proce
 
 Who sees what:
 
-* an organizer (``admin``) of the survey's cooperation: every wave, also a running one,
-  and the free-text review;
+* an organizer (``admin``) of the survey's cooperation: every closed wave, and the
+  free-text review of closed waves;
 * a viewer of that cooperation: the published waves only (results of a running wave shown
   early would bias the answers still to come);
+
+a running wave's results, for nobody: polled during a wave, any number that changes with
+one response tells when that response came, and with it what it said (docs/privacy.md,
+"A running wave"). What organizers see of a running wave is :mod:`ikzsurvey.participation`.
 * anyone: the public summary of a wave the organizer made public — aggregates only, never
   free text, and only cells the viewers' results release as well.
 """
@@ -75,8 +79,13 @@ def scope_for(survey_id: int, public_wave: int | None) -> Scope:
     if current_user.cooperation_id != survey.cooperation_id:
         abort(404)  # another cooperation's survey does not exist for this account
     if current_user.role == "admin":
-        return Scope(survey, list(survey.waves), organizer=True)
-    return Scope(survey, [w for w in survey.waves if w.published])
+        return Scope(survey, closed_waves(survey), organizer=True)
+    return Scope(survey, [w for w in closed_waves(survey) if w.published])
+
+
+def closed_waves(survey: Survey) -> list[Wave]:
+    """The waves whose results anyone may see: the closed ones (the module docs)."""
+    return [w for w in survey.waves if w.status == "closed"]
 
 
 CACHE_SIZE = 16
@@ -91,16 +100,20 @@ class ResultsCache(LRU[tuple, SurveyResults]):
 
 def _fingerprint(scope: Scope) -> tuple:
     """Everything results depend on: the survey's k and pins, the waves shown and their
-    state, and how many responses and invitations exist (responses are only ever added,
-    or deleted all at once). One cheap query."""
+    state, and how many responses and invitations the shown waves have (responses are only
+    ever added, or deleted all at once). One cheap query. Only the shown (closed) waves
+    count: a key that changed with a running wave's responses would make the time a page
+    takes tell when one arrived."""
     survey = scope.survey
+    shown = [w.id for w in scope.waves]
     responses, invitations = db.session.execute(
         select(
-            select(func.count()).where(StoredResponse.survey_id == survey.id).scalar_subquery(),
+            select(func.count())
+            .where(StoredResponse.survey_id == survey.id, StoredResponse.wave_id.in_(shown))
+            .scalar_subquery(),
             select(func.count())
             .select_from(Invitation)
-            .join(Wave, Wave.id == Invitation.wave_id)
-            .where(Wave.survey_id == survey.id)
+            .where(Invitation.wave_id.in_(shown))
             .scalar_subquery(),
         )
     ).one()
