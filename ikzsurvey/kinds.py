@@ -26,6 +26,7 @@ from .questions import (
     SingleChoice,
     Value,
 )
+from .results.bins import check_bins
 from .texts import is_text
 
 DONT_KNOW = "dont_know"
@@ -348,6 +349,7 @@ def check_number(question: Number) -> None:
             raise DefinitionError(f"must be from {-NUMBER_LIMIT} to {NUMBER_LIMIT}", field=name)
     if question.min is not None and question.max is not None and question.min > question.max:
         raise DefinitionError("min is greater than max", field="min")
+    check_bins(question)
 
 
 BUILTIN_KINDS = (

@@ -150,12 +150,19 @@ class FreeText(Question):
 
 @dataclass(frozen=True, kw_only=True)
 class Number(Question):
-    """A whole number between ``min`` and ``max`` (both inclusive, both optional)."""
+    """A whole number between ``min`` and ``max`` (both inclusive, both optional).
+
+    Results show it in ranges only: ``bins`` are the lower edges of every range but the
+    first (``bins=(5, 10, 20)``: "< 5", "5–9", "10–19", "≥ 20"), strictly increasing and
+    within the bounds; without them, at most six ranges with round edges are derived from
+    ``min`` and ``max`` (:mod:`ikzsurvey.results.bins`).
+    """
 
     kind: ClassVar[str] = "number"
 
     min: int | None = None
     max: int | None = None
+    bins: Sequence[int] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,7 +2,9 @@
 
 Authenticated by the session of a signed-in account or by ``Authorization: Bearer
 <token>`` (``ikzsurvey create-token``). A viewer sees the published waves; an organizer
-every closed wave (a running wave's results: nobody, docs/privacy.md). The numbers are those of the dashboard, suppression included.
+every closed wave (a running wave's results: nobody, docs/privacy.md). The numbers are
+those of the dashboard, suppression included; number questions come as ``"bins"`` (label,
+lower, upper, n), never as raw values.
 """
 
 from __future__ import annotations
@@ -92,7 +94,10 @@ def results(survey_id: int):
                 "cells": [],
             },
         )
-        entry["cells"].append(_cell(row, ("n", "counts", *tables.STAT_FIELDS[1:])))
+        # A number question is released in ranges: its cells carry "bins", no mean/sd/median.
+        fields = (("n", "counts", "bins") if result.aggregation == "numeric"
+                  else ("n", "counts", *tables.STAT_FIELDS[1:]))
+        entry["cells"].append(_cell(row, fields))
     scores: dict[tuple[str, str], dict] = {}
     for row in tables.score_rows(computed, cells, labels, _texts):
         entry = scores.setdefault(

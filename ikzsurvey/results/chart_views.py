@@ -93,7 +93,8 @@ def question_chart(survey_id: int, set_id: str, question_id: str, public_wave: i
     from .charts import distribution_chart
 
     scope, selection, results = load(survey_id, public_wave)
-    result = question_or_404(results, set_id, question_id, ("ordinal", "nominal", "multiple"))
+    result = question_or_404(results, set_id, question_id,
+                             ("ordinal", "nominal", "multiple", "numeric"))
     options = option_labels(result)
     labels = _labels(scope)
     groups = [(_("Selection"), result.cells[selection.cell])]
@@ -120,7 +121,8 @@ def trend_chart_view(survey_id: int, set_id: str, question_id: str, public_wave:
     from .charts import trend_chart
 
     scope, selection, results = load(survey_id, public_wave, trend=True)
-    result = question_or_404(results, set_id, question_id, ("ordinal", "numeric"))
+    # Number questions have no mean (it would tell their raw values): no trend of it.
+    result = question_or_404(results, set_id, question_id, ("ordinal",))
     series = [
         (label, [p.value for p in points])
         for label, points in _trends(results, result, selection, _labels(scope))
@@ -140,8 +142,11 @@ def trend_chart_view(survey_id: int, set_id: str, question_id: str, public_wave:
 
 
 def option_labels(result) -> list[tuple[str, str]]:
-    """(value key, label) of every answer option of a choice or Likert question."""
+    """(value key, label) of every answer option of a choice or Likert question, or of
+    every range of a number question (its key is its label)."""
     q = result.question
+    if getattr(result, "layout", None) is not None:
+        return [(b.label, b.label) for b in result.layout.bins]
     if hasattr(q, "options") and q.options:
         return [(key, localize(label)) for key, label in q.options]
     if hasattr(q, "scale"):

@@ -4,7 +4,10 @@ A row holds the segment (municipality, audience, wave) and the answers — no re
 no date, no free text (free text lives apart from responses, see
 :class:`~ikzsurvey.models.Comment`). Segments with fewer than k responses are left out
 entirely: a row of a tiny segment would describe a person. Rows come in the random order
-of their ids. Only the waves given (the organizer's scope: closed waves) are part of it.
+of their ids. Only the waves given (the organizer's scope: closed waves) are part of it. A
+number question's answer is given as its range (the label of its bin in the layout of those
+waves, :mod:`.bins`), never as the number: a rare value would point to a person as surely as
+on the dashboard.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from sqlalchemy import func, select, tuple_
 from ..db import db
 from ..models import Answer, Response
 from ..surveys import pinned_question_sets
+from .release_counts import survey_layouts
 from .tables import neutralise
 
 
@@ -26,6 +30,13 @@ def raw_table(survey, registry, waves) -> list[list]:
         if registry.kind_of(q).aggregation != "text"
     ]
     k = survey.min_group_size
+    numbers = {
+        (qs.id, q.id): q
+        for qs in sets
+        for q in qs.questions
+        if registry.kind_of(q).aggregation == "numeric"
+    }
+    layouts = survey_layouts(survey.id, numbers, k, [w.id for w in waves])
     segment = (Response.municipality_id, Response.audience_id, Response.wave_id)
     shown = [w.id for w in waves]
     large = (select(*segment)
@@ -55,7 +66,11 @@ def raw_table(survey, registry, waves) -> list[list]:
         position = index.get((set_id, question_id))
         if position is None:
             continue
-        value = _value(number, text)
+        layout = layouts.get((set_id, question_id))
+        if layout is not None:
+            value = layout.bin_of(number).label if number is not None else text
+        else:
+            value = _value(number, text)
         cell = 3 + position
         current[cell] = value if current[cell] is None else f"{current[cell]}|{value}"
     if current is not None:

@@ -13,6 +13,8 @@ from collections.abc import Collection, Mapping, Sequence
 
 from .aggregate import QuestionCounts, QuestionKey, SurveyCounts
 from .audit import INF, AuditResult, Group, Model, Published, Shape, audit
+from .bins import Bin
+from .release_counts import ReleaseCounts
 from .suppression import ALL, Cell, lattice
 
 #: How each aggregation of a question kind is modelled.
@@ -24,15 +26,38 @@ KIND_OF_AGGREGATION = {
 }
 
 
-def shapes(counts: SurveyCounts, aggregations: Mapping[QuestionKey, str]) -> list[Shape]:
+class RawNumbersError(ValueError):
+    """Counts of a number question's raw values were handed to the audit: a release shows
+    numbers in ranges only (:mod:`.bins`), so only bin counts may be audited."""
+
+
+def shapes(counts: SurveyCounts | ReleaseCounts,
+           aggregations: Mapping[QuestionKey, str]) -> list[Shape]:
     """The audited questions (free text is released by its own rule) with every value
-    they were given in any cell."""
+    they were given in any cell. A number question's values are its bins (the options of
+    the model): with :class:`ReleaseCounts`, every bin of its layout.
+
+    :raises RawNumbersError: when a number question is counted by its raw values.
+    """
+    layouts = counts.layouts if isinstance(counts, ReleaseCounts) else {}
+    counts = counts.counts if isinstance(counts, ReleaseCounts) else counts
     found = []
     for key, aggregation in aggregations.items():
         kind = KIND_OF_AGGREGATION.get(aggregation)
         if kind is None:
             continue
         total = counts.questions.get(key, QuestionCounts()).values.get((ALL, ALL, ALL), {})
+        if aggregation == "numeric":
+            raw = [v for v in total if not isinstance(v, Bin)]
+            if raw:
+                raise RawNumbersError(
+                    f"question {key[0]}/{key[1]}: {len(raw)} raw number value(s) counted; "
+                    "count number questions in bins (release_counts)")
+            given = {v for v, c in total.items() if c}
+            if key in layouts:
+                given |= set(layouts[key].bins)
+            found.append(Shape(key, kind, tuple(sorted(given))))
+            continue
         values = tuple(sorted((v for v, c in total.items() if c), key=repr))
         found.append(Shape(key, kind, values))
     return found
@@ -57,7 +82,7 @@ def published(cell: Cell, atoms: frozenset, counts: SurveyCounts,
 
 
 def audit_survey(
-    counts: SurveyCounts,
+    counts: SurveyCounts | ReleaseCounts,
     dimensions: Sequence[Sequence],
     aggregations: Mapping[QuestionKey, str],
     k: int,
@@ -71,6 +96,7 @@ def audit_survey(
     municipalities, audiences, waves = dimensions
     atoms = [(m, a, w) for m in municipalities for a in audiences for w in waves]
     question_shapes = shapes(counts, aggregations)
+    counts = counts.counts if isinstance(counts, ReleaseCounts) else counts
     model = Model(atoms, question_shapes)
 
     def bounded(atom) -> bool:

@@ -17,7 +17,9 @@ from ..plugins import PluginError, Registry
 from ..questions import Likert, Question, QuestionSet, Score
 from ..texts import Text
 from . import statistics
-from .aggregate import QuestionCounts, count_survey
+from .aggregate import QuestionCounts
+from .bins import BinLayout
+from .release_counts import ReleaseCounts, release_counts
 from .suppression import ALL, Cell, lattice, released_cells
 
 FREE_TEXT_MINIMUM = 10
@@ -39,11 +41,21 @@ class CellResult:
     median: float | None = None
     top2: float | None = None
     consensus: float | None = None
+    #: Number questions: every range of the survey's layout with its count, lowest first
+    #: (``{"label", "lower", "upper", "n"}``); ``counts`` then maps the labels to the counts.
+    bins: tuple[dict[str, Any], ...] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The numbers as plain data (for the API, the exports and plugin scores)."""
         if self.suppressed:
             return {"suppressed": True}
+        if self.bins is not None:
+            return {
+                "suppressed": False,
+                "n": self.n,
+                "counts": dict(self.counts or {}),
+                "bins": [dict(b) for b in self.bins],
+            }
         return {
             "suppressed": False,
             "n": self.n,
@@ -64,6 +76,8 @@ class QuestionResult:
     aggregation: str
     minimum: int
     cells: dict[Cell, CellResult] = field(default_factory=dict)
+    #: The ranges a number question is shown in (one layout for the whole survey).
+    layout: BinLayout | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -139,13 +153,23 @@ def _round(value: float | None, digits: int = DIGITS) -> float | None:
 
 
 def summarise(
-    counts: QuestionCounts, cell: Cell, question: Question, aggregation: str, shown: bool
+    counts: QuestionCounts, cell: Cell, question: Question, aggregation: str, shown: bool,
+    layout: BinLayout | None = None,
 ) -> CellResult:
-    """The numbers of one released cell, computed from its counts only."""
+    """The numbers of one released cell, computed from its counts only. A number question
+    (``layout`` given) is shown in its ranges: no mean, standard deviation or median, which
+    would tell its raw values."""
     if not shown:
         return CellResult(cell=cell, suppressed=True)
     n = counts.n.get(cell, 0)
     values = counts.values.get(cell, {})
+    if layout is not None:
+        per_bin = [(b, values.get(b, 0)) for b in layout.bins]
+        return CellResult(
+            cell=cell, suppressed=False, n=n,
+            counts={b.label: c for b, c in per_bin},
+            bins=tuple(b.as_dict(c) for b, c in per_bin),
+        )
     numeric = {v: c for v, c in values.items() if isinstance(v, float)}
     result: dict[str, Any] = {
         "n": n,
@@ -202,27 +226,23 @@ def survey_results(
     kinds = {}
     for qs in sets:
         for question in qs.questions:
-            kinds[(qs.id, question.id)] = registry.kind_of(question).aggregation
-    counts = count_survey(
-        survey.id,
-        distribution_questions=[key for key, agg in kinds.items() if agg != "text"],
-        respondent_questions=[key for key, agg in kinds.items() if agg == "multiple"],
-        text_questions=[key for key, agg in kinds.items() if agg == "text"],
-        wave_ids=dimensions[2],
-    )
+            kinds[(qs.id, question.id)] = (question, registry.kind_of(question).aggregation)
+    released = release_counts(survey.id, kinds, k, wave_ids=dimensions[2])
+    counts = released.counts
     cells = lattice(dimensions)
     results = []
     for qs in sets:
         for question in qs.questions:
-            aggregation = kinds[(qs.id, question.id)]
+            aggregation = kinds[(qs.id, question.id)][1]
+            layout = released.layouts.get((qs.id, question.id))
             minimum = max(k, FREE_TEXT_MINIMUM) if aggregation == "text" else k
             question_counts = counts.questions.get((qs.id, question.id), QuestionCounts())
             n = {cell: question_counts.n.get(cell, 0) for cell in cells}
             shown = released_cells(n, dimensions, minimum)
-            result = QuestionResult(qs, question, aggregation, minimum)
+            result = QuestionResult(qs, question, aggregation, minimum, layout=layout)
             for cell in cells:
                 result.cells[cell] = summarise(
-                    question_counts, cell, question, aggregation, cell in shown
+                    question_counts, cell, question, aggregation, cell in shown, layout
                 )
             results.append(result)
     response_n = {cell: counts.responses.get(cell, 0) for cell in cells}
@@ -258,6 +278,8 @@ def _read_only(numbers: dict[str, Any]) -> Mapping[str, Any]:
     """A cell's numbers that no plugin can change for the next (counts included)."""
     if numbers.get("counts") is not None:
         numbers["counts"] = MappingProxyType(dict(numbers["counts"]))
+    if numbers.get("bins") is not None:
+        numbers["bins"] = tuple(MappingProxyType(b) for b in numbers["bins"])
     return MappingProxyType(numbers)
 
 
@@ -312,3 +334,5 @@ def _scores(hook, sets, results, cells, k) -> list[ScoreResult]:
 
 
 TOTAL: Cell = (ALL, ALL, ALL)
+
+__all__ = ["ReleaseCounts", "SurveyResults", "release_counts", "survey_results"]

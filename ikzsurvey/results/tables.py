@@ -1,7 +1,8 @@
 """Results as flat rows: the one shape behind the API, the CSV and the XLSX exports.
 
 The rows carry exactly the numbers of :func:`~ikzsurvey.results.service.survey_results`
-(rounded there), so exports, API and dashboard agree to the digit.
+(rounded there), so exports, API and dashboard agree to the digit. A number question's
+row has no mean, SD or median; its ``counts`` are per range (``< 5=3; 5–9=7``).
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def question_rows(results: SurveyResults, cells: Iterable[Cell], labels: Labels,
                 "minimum_group_size": result.minimum,
                 **{key: numbers.get(key) for key in ("suppressed", *STAT_FIELDS)},
                 "counts": numbers.get("counts"),
+                "bins": numbers.get("bins"),
             }
 
 
