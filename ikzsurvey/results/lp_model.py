@@ -43,6 +43,7 @@ class Model:
 
     def __init__(self, atoms: Sequence[Atom], shapes: Sequence[Shape]) -> None:
         self.atoms = list(atoms)
+        self.position = {atom: i for i, atom in enumerate(self.atoms)}
         self.shapes = list(shapes)
         self.main = Builder(silent_highs())
         self.x = {atom: self.main.column() for atom in self.atoms}
@@ -177,10 +178,14 @@ class Model:
             if not valid or any(value > EPSILON for column, value in d.items()
                                 if column not in x_columns):
                 continue
-            terms = [(self.x[x_columns[c]], value) for c, value in d.items()
-                     if c in x_columns and abs(value) > EPSILON]
-            lhs = sum(value * x_values[self.atoms.index(x_columns[c])]
-                      for c, value in d.items() if c in x_columns)
+            terms, lhs = [], 0.0
+            for column, value in d.items():
+                atom = x_columns.get(column)
+                if atom is None:
+                    continue
+                lhs += value * x_values[self.position[atom]]
+                if abs(value) > EPSILON:
+                    terms.append((self.x[atom], value))
             if not terms or lhs >= beta - EPSILON:
                 continue  # not violated: no use
             sources = frozenset(self.checker_owner[key][row] for row in nonzero

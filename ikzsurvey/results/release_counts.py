@@ -42,8 +42,8 @@ def survey_layouts(survey_id: int, questions: Mapping[QuestionKey, object], k: i
                    ) -> dict[QuestionKey, binning.BinLayout]:
     """The layout of each number question of a survey over these waves (see the module
     docs)."""
-    rows, candidates = _bin_rows(survey_id, questions)
-    return _layouts(rows, candidates, questions, k, wave_ids)
+    rows, candidates = _bin_rows(survey_id, questions, wave_ids)
+    return _layouts(rows, candidates, questions, k)
 
 
 def release_counts(
@@ -68,14 +68,11 @@ def release_counts(
         wave_ids=wave_ids,
     )
     numbers = {key: q for key, (q, a) in questions.items() if a == "numeric"}
-    rows, candidates = _bin_rows(survey_id, numbers)
-    layouts = _layouts(rows, candidates, numbers, k, wave_ids)
-    visible = None if wave_ids is None else set(wave_ids)
+    rows, candidates = _bin_rows(survey_id, numbers, wave_ids)
+    layouts = _layouts(rows, candidates, numbers, k)
     for key in numbers:
         counts.questions[key] = QuestionCounts()
     for (m, a, w), key, index, count in rows:
-        if visible is not None and w not in visible:
-            continue
         fine = candidates[key]
         bin_ = layouts[key].bin_of(fine[index - 1]) if index else layouts[key].bins[0]
         question = counts.questions[key]
@@ -85,8 +82,10 @@ def release_counts(
     return ReleaseCounts(counts, layouts)
 
 
-def _bin_rows(survey_id: int, numbers: Mapping[QuestionKey, object]):
-    """Answers per segment, number question and candidate bin (one query, all waves)."""
+def _bin_rows(survey_id: int, numbers: Mapping[QuestionKey, object],
+              wave_ids: Iterable[int] | None = None):
+    """Answers per segment, number question and candidate bin of these waves (all when
+    ``None``), in one query."""
     candidates = {key: binning.candidate_edges(q) for key, q in numbers.items()}
     if not numbers:
         return [], candidates
@@ -104,8 +103,10 @@ def _bin_rows(survey_id: int, numbers: Mapping[QuestionKey, object]):
         .where(Response.survey_id == survey_id,
                Answer.question_set_id.in_(sorted({s for s, _q in numbers})),
                Answer.value_num.is_not(None))
-        .subquery()
     )
+    if wave_ids is not None:
+        inner = inner.where(Response.wave_id.in_(sorted(set(wave_ids))))
+    inner = inner.subquery()
     columns = (inner.c.municipality_id, inner.c.audience_id, inner.c.wave_id,
                inner.c.question_set_id, inner.c.question_id, inner.c.bin)
     rows = []
@@ -116,12 +117,10 @@ def _bin_rows(survey_id: int, numbers: Mapping[QuestionKey, object]):
     return rows, candidates
 
 
-def _layouts(rows, candidates, numbers, k, wave_ids=None) -> dict[QuestionKey, binning.BinLayout]:
-    visible = None if wave_ids is None else set(wave_ids)
+def _layouts(rows, candidates, numbers, k) -> dict[QuestionKey, binning.BinLayout]:
     totals: dict[QuestionKey, Counter] = {key: Counter() for key in numbers}
-    for segment, key, index, count in rows:
-        if visible is None or segment[2] in visible:
-            totals[key][index] += count
+    for _segment, key, index, count in rows:
+        totals[key][index] += count
     layouts = {}
     for key, question in numbers.items():
         edges = candidates[key]
