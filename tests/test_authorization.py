@@ -334,8 +334,7 @@ ROUTES: dict[str, Route] = {
     "/results/<int:survey_id>/export.xlsx": Route(RESULTS, audited=True),
     "/api/v1/surveys": Route(STAFF),
     "/api/v1/surveys/<int:survey_id>/results": Route(RESULTS, audited=True),
-    # Organizer of A: raw export, publication and free-text review
-    "/results/<int:survey_id>/raw.csv": Route(ORGANIZER, audited=True),
+    # Organizer of A: publication and free-text review
     "/results/<int:survey_id>/comments": Route(ORGANIZER),
     "/results/<int:survey_id>/waves/<int:number>/<action>": Route(
         ORGANIZER, {"number": 1, "action": "publish"}, form=lambda w, p: {}),

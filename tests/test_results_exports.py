@@ -1,5 +1,5 @@
-"""Results through the API, the CSV/XLSX exports, the raw export and the dashboard: numbers
-computed by hand, suppression, the same digits everywhere, formula neutralisation, scores."""
+"""Results through the API, the CSV/XLSX exports and the dashboard: numbers computed by hand,
+suppression, the same digits everywhere, formula neutralisation, no microdata, scores."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from ikzsurvey import hookimpl
 from ikzsurvey.db import db
-from ikzsurvey.models import Response, Survey, SurveyQuestionSet
+from ikzsurvey.models import AuditEntry, Response, Survey, SurveyQuestionSet
 from ikzsurvey.plugins import PluginError
 from ikzsurvey.questions import Score, Value
 from ikzsurvey.results import tables
@@ -169,7 +169,7 @@ def formula_world(app):
     return w
 
 
-def raw_world(app):
+def segments_world(app):
     """Five Altdorf employees and five Neudorf citizens in wave 1; two Altdorf citizens in
     wave 1 and one Altdorf employee in wave 2 are segments below k."""
     with app.app_context():
@@ -455,47 +455,23 @@ def test_csv_and_xlsx_neutralise_municipality_names_and_audience_keys(app):
         assert {c.value for c in cells} == {r[name] for r in rows}, name
 
 
-def test_raw_export_neutralises_names_and_answer_values(app):
-    w = formula_world(app)
-    rows = csv_rows(signed_in(app, w), f"/results/{w.survey_id}/raw.csv")
-    assert len(rows) == K
-    assert {(r["municipality"], r["audience"], r["sample:owner"]) for r in rows} == {
-        ("'" + FORMULA_TOWNS[0], "'-staff", "'=1+2")}
+# --- 5. No microdata ---------------------------------------------------------------------
 
 
-# --- 5. Raw export -----------------------------------------------------------------------
-
-
-def test_raw_export_has_one_row_per_response_of_large_segments(app):
-    w = raw_world(app)
-    response = signed_in(app, w).get(f"/results/{w.survey_id}/raw.csv")
-    body = response.get_data().decode("utf-8")
-    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
-    assert rows[0] == ["municipality", "audience", "wave", "sample:trust", "sample:owner",
-                       "sample:goals", "sample:years"]
-    # Years 10…14 are the survey's only numbers: five answers below 25 and none above, so
-    # every range merges into one — the raw export names the range, never the number.
-    expected = [["Altdorf", "employees", "1", trust, "town", goals, "0–120"]
-                for trust, goals in (
-                    ("1", ""), ("2", "heat|wind"), ("3", ""), ("4", "heat|wind"),
-                    ("dont_know", ""))]
-    expected += [["Neudorf", "citizens", "1", "5", "coop", "sun", ""]] * 5
-    assert sorted(rows[1:]) == sorted(expected)
-
-
-def test_raw_export_holds_no_response_id_date_or_free_text(app):
-    w = raw_world(app)
-    body = signed_in(app, w).get(f"/results/{w.survey_id}/raw.csv").get_data(as_text=True)
+def test_there_is_no_raw_export_not_even_for_organizers(app):
+    """Results are tables only: rows of a small segment describe its people, and their
+    breakdown subtracted from the released totals gives the left-out segments away
+    (docs/privacy.md, "Why there is no raw export")."""
+    w = segments_world(app)
+    organizer = signed_in(app, w)
+    base = f"/results/{w.survey_id}"
+    dashboard = organizer.get(f"{base}/")
+    assert dashboard.status_code == 200 and "raw.csv" not in dashboard.get_data(as_text=True)
+    for url in (f"{base}/raw.csv", f"{base}/raw.csv?wave=1"):
+        assert organizer.get(url).status_code == 404, url
     with app.app_context():
-        ids = db.session.scalars(select(Response.id)).all()
-    assert len(ids) == 13 and not any(i in body for i in ids)
-    assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}", body)
-    assert "remark" not in body and not re.search(r"\bid\b|date", body.splitlines()[0])
-
-
-def test_raw_export_is_for_organizers_only(app):
-    w = raw_world(app)
-    assert signed_in(app, w, "viewer").get(f"/results/{w.survey_id}/raw.csv").status_code == 403
+        assert db.session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "export.raw")) is None
 
 
 # --- 6. Scores ---------------------------------------------------------------------------

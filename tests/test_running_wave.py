@@ -130,7 +130,7 @@ def api_urls(survey_id: int) -> list[str]:
 def organizer_urls(survey_id: int) -> list[str]:
     survey = f"/organize/surveys/{survey_id}"
     return ["/organize/", f"{survey}/", f"{survey}/settings", f"{survey}/delete",
-            "/organize/audit", f"/results/{survey_id}/raw.csv", f"/results/{survey_id}/?wave=2",
+            "/organize/audit", f"/results/{survey_id}/?wave=2",
             *(f"/results/{survey_id}/comments?status={s}"
               for s in ("pending", "released", "redacted", "withheld"))]
 

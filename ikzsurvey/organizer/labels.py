@@ -40,6 +40,7 @@ def audit_label(action: str) -> str:
         "open-link.disable": _("open link switched off"),
         "export.csv": _("results exported (CSV)"),
         "export.xlsx": _("results exported (XLSX)"),
+        # The raw export is gone (docs/privacy.md); the label keeps past entries readable.
         "export.raw": _("responses exported (one row each)"),
         "export.api": _("results read through the API"),
         "password.change": _("password changed"),

@@ -1,5 +1,6 @@
-"""Exports of the results: CSV and XLSX of the released tables, and the organizer's raw
-export. Reads by signed-in accounts and tokens are audited (summarised per day)."""
+"""Exports of the results: CSV and XLSX of the released tables, nothing else — no microdata
+(docs/privacy.md, "Why there is no raw export"). Reads by signed-in accounts and tokens are
+audited (summarised per day)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,10 @@ from flask import (
 from flask_babel import gettext as _
 
 from ..audit import audit
-from ..auth import organizer_required
-from ..surveys import registry
 from ..texts import localize
 from . import tables
 from .scope import Scope, compute, parse_selection, scope_for
-from .views import bp, results_route
+from .views import results_route
 
 
 def _export_rows(scope: Scope):
@@ -83,21 +82,3 @@ def audit_read(scope: Scope, action: str) -> None:
           f"{scope.survey.title.get('de', '')}{' (' + args + ')' if args else ''}",
           summarise=True)  # a script polling the API must not bury everything else
 
-
-@bp.route("/results/<int:survey_id>/raw.csv")
-@organizer_required
-def raw_export(survey_id: int):
-    """One row per response — segment and answers, no id, no date, no free text — for
-    segments of at least k responses of closed waves only, in random order."""
-    from .raw import raw_table
-
-    scope = scope_for(survey_id, None)
-    table = raw_table(scope.survey, registry(), scope.waves)
-    audit_read(scope, "export.raw")
-    return Response(
-        "\ufeff" + tables.to_csv(table),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="ikzsurvey-{survey_id}-responses.csv"'
-        },
-    )

@@ -37,15 +37,6 @@ class ReleaseCounts:
     layouts: dict[QuestionKey, binning.BinLayout]
 
 
-def survey_layouts(survey_id: int, questions: Mapping[QuestionKey, object], k: int,
-                   wave_ids: Iterable[int] | None = None,
-                   ) -> dict[QuestionKey, binning.BinLayout]:
-    """The layout of each number question of a survey over these waves (see the module
-    docs)."""
-    rows, candidates = _bin_rows(survey_id, questions, wave_ids)
-    return _layouts(rows, candidates, questions, k)
-
-
 def release_counts(
     survey_id: int,
     questions: Mapping[QuestionKey, tuple[object, str]],
