@@ -403,13 +403,14 @@ def test_the_pages_name_ranges_in_german_and_english(app):
     german = client.get(f"/results/{w.survey_id}/").get_data(as_text=True)
     assert '<th scope="col">Bereich</th>' in german
     assert ("Zahlen werden nur in Bereichen gezeigt; ein Bereich mit weniger als 5 Antworten in "
-            "der ganzen Befragung wird mit seinem Nachbarbereich zusammengefasst.") in german
+            "den angezeigten Wellen wird mit seinem Nachbarbereich zusammengefasst.") in german
     question = client.get(f"/results/{w.survey_id}/questions/sample/years").get_data(as_text=True)
     assert "Antworten je Bereich" in question and "Mittelwert" not in question
     english = client.get(f"/results/{w.survey_id}/questions/sample/years?lang=en")
     text = english.get_data(as_text=True)
     assert "answers per range" in text and "Mean" not in text
-    assert "Numbers are shown in ranges only; a range with fewer than 5 answers" in text
+    assert ("Numbers are shown in ranges only; a range with fewer than 5 answers in the waves "
+            "shown is merged with its neighbour.") in text
 
 
 def test_number_ranges_in_the_csv_export(app):
