@@ -5,12 +5,12 @@ A number question either declares ``bins`` — the lower edges of every bin but 
 :data:`MAX_DERIVED_BINS` bins with round edges derived from its bounds
 (:func:`candidate_edges`).
 
-The layout a survey shows is chosen once, from the whole survey's answers (every
-municipality, audience and wave): a bin holding fewer than *k* answers is merged with its
-smaller neighbour until every bin holds at least *k* or only one is left
-(:func:`merge_small`). Every breakdown then uses that one layout, so no viewer can
-subtract one layout from another. :func:`bin_index` is the SQL expression the counts are
-grouped by (:mod:`.release_counts`).
+The layout a survey shows is chosen once per view, from the answers of the waves shown
+(every municipality and audience; closed waves only, :mod:`.release_counts`): a bin
+holding fewer than *k* answers is merged with its smaller neighbour until every bin holds
+at least *k* or only one is left (:func:`merge_small`). Every breakdown then uses that one
+layout, so no viewer can subtract one layout from another. :func:`bin_index` is the SQL
+expression the counts are grouped by (:mod:`.release_counts`).
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def merge_small(edges: Sequence[int], counts: Sequence[int], k: int) -> tuple[in
     """Merge bins holding fewer than ``k`` answers with their smaller neighbour until every
     bin holds at least ``k`` or only one is left.
 
-    ``counts`` has one entry per bin (``len(edges) + 1``): the whole survey's answers. The
+    ``counts`` has one entry per bin (``len(edges) + 1``): the answers of the waves shown. The
     bin with the fewest answers goes first (the lowest on a tie); of two neighbours the one
     with fewer answers takes it (the lower on a tie).
     """

@@ -76,7 +76,7 @@ class QuestionResult:
     aggregation: str
     minimum: int
     cells: dict[Cell, CellResult] = field(default_factory=dict)
-    #: The ranges a number question is shown in (one layout for the whole survey).
+    #: The ranges a number question is shown in (one layout for every breakdown of the view).
     layout: BinLayout | None = None
 
     @property
