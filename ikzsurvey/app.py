@@ -70,6 +70,9 @@ def default_config(instance: Path) -> dict:
         # Closing a wave with at most this many responses rewrites its rows at once; a
         # larger one is left to the nightly `ikzsurvey purge` (ikzsurvey/forgetting.py).
         "FORGET_AT_CLOSE_MAX_RESPONSES": 20000,
+        # Compute releases in the request that queued them instead of a background thread
+        # (ikzsurvey/results/releases.py): for tests and one-off scripts.
+        "RELEASES_INLINE": False,
     }
 
 

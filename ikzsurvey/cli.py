@@ -378,10 +378,12 @@ def serve_command(bind: str | None, workers: int | None, certfile: str | None,
 
 
 def init_app(app: Flask) -> None:
+    from .cli_releases import release_command
+
     for command in (
         init_db_command, plugins_command, demo_command, create_cooperation_command,
         create_user_command, create_token_command, purge_command, backup_command,
-        serve_command,
+        serve_command, release_command,
     ):
         app.cli.add_command(command)
 

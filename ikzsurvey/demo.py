@@ -33,6 +33,7 @@ from .models import (
 )
 from .passwords import generate_password, hash_password
 from .questions import FreeText, Likert, MultipleChoice, Number, Question, SingleChoice, Value
+from .results import releases
 from .submission import Segment, answer_values, store_response
 from .surveys import pinned_question_sets, registry
 from .tokens import hash_token, new_token
@@ -97,8 +98,11 @@ def run_demo(responses: int = 600, seed: int = 2026, base_url: str = "") -> Demo
             survey.waves[-1].public = True
             survey.waves.append(Wave(number=3, status="open"))
             _review_comments(survey)
-        # As closing them through the pages would: the files forget the answers' order.
+        # As closing them through the pages would: the files forget the answers' order,
+        # and the release of the closed waves is computed (here and now).
         forget_order(survey.id, [w.id for w in survey.waves if w.status == "closed"])
+        if releases.request(survey.id):
+            releases.run_queued(survey.id)
     survey = cooperation.surveys[0]
     tokens = _fresh_invitations(survey, count=3)
     passwords = {DEMO_ADMIN: generate_password(), DEMO_VIEWER: generate_password()}

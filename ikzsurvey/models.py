@@ -362,3 +362,6 @@ from .staff_models import (  # noqa: E402, F401
     User,
     default_token_expiry,
 )
+
+# Releases, the stored results every surface reads, live in their own module.
+from .release_models import RELEASE_STATUSES, Release  # noqa: E402, F401

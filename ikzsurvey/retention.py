@@ -16,6 +16,7 @@ from .models import (
     Invitation,
     OpenLink,
     ParticipationSnapshot,
+    Release,
     Response,
     SubmissionReceipt,
     Survey,
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 
 def delete_survey_data(survey_id: int, keep_survey: bool) -> dict[str, int]:
-    """Delete a survey's answers, comments, receipts and invitations — and, unless
+    """Delete a survey's answers, comments, receipts, invitations and releases — and, unless
     ``keep_survey``, the survey itself. Explicit deletes, so nothing depends on the
     database's cascades. Returns the rows deleted per table."""
     counts = {}
@@ -45,6 +46,10 @@ def delete_survey_data(survey_id: int, keep_survey: bool) -> dict[str, int]:
             delete(Invitation).where(Invitation.wave_id.in_(wave_ids))).rowcount
         session.execute(delete(ParticipationSnapshot)
                         .where(ParticipationSnapshot.survey_id == survey_id))
+        # The releases go with the answers they were made from: a later release could not
+        # be audited against numbers whose answers no longer exist.
+        counts["releases"] = session.execute(
+            delete(Release).where(Release.survey_id == survey_id)).rowcount
         if not keep_survey:
             session.execute(delete(OpenLink).where(OpenLink.survey_id == survey_id))
             session.delete(session.get(Survey, survey_id))

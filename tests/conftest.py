@@ -71,6 +71,9 @@ def make_app(tmp_path, server_database, **config):
         "QUESTION_SET_DIR": str(tmp_path / "question_sets"),
         "SESSION_DIR": str(tmp_path / "sessions"),
         "EXTRA_PLUGINS": (SamplePlugin(),),
+        # Closing or publishing a wave computes its release before the response: tests
+        # read it next (tests/test_releases.py runs the background thread too).
+        "RELEASES_INLINE": True,
     }
     settings.update(config)
     app = create_app(settings)

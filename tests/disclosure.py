@@ -81,9 +81,32 @@ def attack(dimensions, shown, questions, invitations, open_segments, truth, k):
 
     :param shown: cell → responses, for the shown cells only.
     :param questions: question key → (kind, {cell: {value: count}}, {cell: answered}) for
-        the shown cells; kind ``single`` or ``multiple``.
+        the cells where the question is shown; kind ``single`` or ``multiple``.
     :param invitations: cell → invitations issued (public for every cell).
     :param truth: cell → the true responses (to know which hidden cells matter).
+    """
+    release = Published(tuple(dimensions[2]), shown, questions)
+    return attack_releases(dimensions, [release], invitations, open_segments, truth, k)
+
+
+@dataclass(frozen=True)
+class Published:
+    """What one release showed: its waves, and its shown cells over them (a cell's
+    ``ALL`` wave means the release's waves), as in :func:`attack`."""
+
+    waves: tuple
+    shown: dict
+    questions: dict
+
+
+def attack_releases(dimensions, releases, invitations, open_segments, truth, k):
+    """Every cell with 0 < n < k that everything these releases showed pins, solved
+    jointly.
+
+    :param dimensions: municipalities, audiences and every wave of any release.
+    :param releases: :class:`Published`, one per release.
+    :param truth: (waves, cell) → the true responses, or cell → responses for a cell over
+        every wave of ``dimensions``; the cells to check.
     """
     segments = list(itertools.product(*dimensions))
     columns: dict = {}
@@ -91,11 +114,17 @@ def attack(dimensions, shown, questions, invitations, open_segments, truth, k):
     def column(name):
         return columns.setdefault(name, len(columns))
 
+    def inside(waves, cell):
+        return [s for s in members(cell, segments) if s[2] in waves]
+
     for s in segments:
         column(("x", s))
     eq_rows, eq_values, ub_rows, ub_values = [], [], [], []
-    for key, (kind, counts, answered) in questions.items():
-        values = sorted({v for per_cell in counts.values() for v in per_cell}, key=repr)
+    keys = {key: kind for r in releases for key, (kind, _c, _a) in r.questions.items()}
+    values_of = {key: sorted({v for r in releases for per_cell in r.questions.get(
+        key, (None, {}, {}))[1].values() for v in per_cell}, key=repr) for key in keys}
+    for key, kind in keys.items():
+        values = values_of[key]
         for s in segments:
             if kind == "single":
                 # values + skipped = responses
@@ -113,17 +142,20 @@ def attack(dimensions, shown, questions, invitations, open_segments, truth, k):
                     ub_values.append(0)
                 ub_rows.append({a: 1.0, **{column(("y", key, v, s)): -1.0 for v in values}})
                 ub_values.append(0)
-        for cell in shown:
-            inside = members(cell, segments)
-            for v in values:
-                eq_rows.append({column(("y", key, v, s)): 1.0 for s in inside})
-                eq_values.append(counts.get(cell, {}).get(v, 0))
-            if kind == "multiple":
-                eq_rows.append({column(("a", key, s)): 1.0 for s in inside})
-                eq_values.append(answered.get(cell, 0))
-    for cell, n in shown.items():
-        eq_rows.append({column(("x", s)): 1.0 for s in members(cell, segments)})
-        eq_values.append(n)
+    for release in releases:
+        for key, (kind, counts, answered) in release.questions.items():
+            # The cells where this question is shown (its own rule may hide more).
+            for cell in (answered if kind == "multiple" else counts):
+                cell_segments = inside(release.waves, cell)
+                for v in values_of[key]:
+                    eq_rows.append({column(("y", key, v, s)): 1.0 for s in cell_segments})
+                    eq_values.append(counts.get(cell, {}).get(v, 0))
+                if kind == "multiple":
+                    eq_rows.append({column(("a", key, s)): 1.0 for s in cell_segments})
+                    eq_values.append(answered.get(cell, 0))
+        for cell, n in release.shown.items():
+            eq_rows.append({column(("x", s)): 1.0 for s in inside(release.waves, cell)})
+            eq_values.append(n)
     for s in segments:
         if s[:2] not in open_segments:
             ub_rows.append({column(("x", s)): 1.0})
@@ -138,13 +170,17 @@ def attack(dimensions, shown, questions, invitations, open_segments, truth, k):
     a_eq, a_ub = matrix(eq_rows), matrix(ub_rows)
     b_eq = np.array(eq_values, dtype=float) if eq_rows else None
     b_ub = np.array(ub_values, dtype=float) if ub_rows else None
+    every_wave = tuple(dimensions[2])
+    shown_sets = {frozenset(inside(r.waves, cell)) for r in releases for cell in r.shown}
     found = []
-    for cell, n in truth.items():
-        if cell in shown or not 0 < n < k:
+    for label, n in truth.items():
+        waves, cell = label if len(label) == 2 and isinstance(label[0], tuple) else (
+            every_wave, label)
+        cell_segments = inside(waves, cell)
+        if frozenset(cell_segments) in shown_sets or not 0 < n < k:
             continue
         objective = np.zeros(len(columns))
-        inside = members(cell, segments)
-        for s in inside:
+        for s in cell_segments:
             objective[columns[("x", s)]] = 1.0
         bounds = []
         for sign in (1.0, -1.0):
@@ -157,10 +193,10 @@ def attack(dimensions, shown, questions, invitations, open_segments, truth, k):
             bounds.append(sign * result.fun)
         low = max(0, math.ceil(bounds[0] - 1e-6))
         high = bounds[1] if bounds[1] == math.inf else math.floor(bounds[1] + 1e-6)
-        prior = (math.inf if any(s[:2] in open_segments for s in inside)
-                 else sum(invitations.get(s, 0) for s in inside))
+        prior = (math.inf if any(s[:2] in open_segments for s in cell_segments)
+                 else sum(invitations.get(s, 0) for s in cell_segments))
         if high < min(k, prior) or high - low < min(k, prior):
-            found.append(Pinned(cell, n, low, high))
+            found.append(Pinned(label, n, low, high))
     return found
 
 

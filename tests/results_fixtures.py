@@ -22,6 +22,7 @@ from ikzsurvey.models import (
 )
 from ikzsurvey.passwords import hash_password
 from ikzsurvey.questions import Value
+from ikzsurvey.results import releases
 from ikzsurvey.submission import AnswerValues, Segment, store_response
 
 from .conftest import csrf_token
@@ -96,14 +97,24 @@ def close_wave(w: World, number: int, published=False, public=False) -> None:
     wave = db.session.get(Wave, w.waves[number])
     wave.status, wave.published, wave.public = "closed", published, public
     db.session.commit()
+    release(w)
 
 
 def close_waves(w: World) -> None:
-    """Close every running wave of the survey, as results are shown of closed waves only."""
+    """Close every running wave of the survey, as results are shown of closed waves only,
+    and compute the releases every surface reads (as the organizer's close does)."""
     for wave in db.session.get(Survey, w.survey_id).waves:
         if wave.status == "open":
             wave.status = "closed"
     db.session.commit()
+    release(w)
+
+
+def release(w: World) -> None:
+    """Compute the releases the survey lacks after waves were closed or published here."""
+    releases.request(w.survey_id)
+    releases.run_queued(w.survey_id)
+    db.session.expire_all()
 
 
 def make_user(cooperation_id: int, role: str, email: str | None = None) -> str:

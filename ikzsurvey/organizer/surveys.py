@@ -20,6 +20,7 @@ from ..i18n import PHASE_LABELS
 from ..models import Invitation, OpenLink, Survey, SurveyQuestionSet, Wave
 from ..participation import SNAPSHOT_DAYS, shown_responses, survey_participation
 from ..questions import PHASES
+from ..results import releases
 from ..retention import delete_survey_data
 from ..surveys import registry
 from ..texts import NOTICE_ITEMS, localize
@@ -195,10 +196,14 @@ def survey(survey_id: int):
 
 def _forget(survey_id: int, closed: list[int]) -> None:
     """Rewrite the closed waves so the files forget the order of their answers (privacy.md);
-    a large wave is left to the nightly purge, and the organizer is told so."""
+    a large wave is left to the nightly purge, and the organizer is told so. Then the
+    release of the closed waves is prepared (ikzsurvey/results/releases.py)."""
     if not forget_at_close(survey_id, closed):
         flash(_("The order in which the answers arrived is still in the database's files; "
                 "the nightly clean-up (ikzsurvey purge) removes it."), "info")
+    if closed and releases.prepare(survey_id):
+        flash(_("The results of the closed waves are being prepared and checked for "
+                "anonymity; the results page shows how far it got."), "info")
 
 
 @bp.route("/surveys/<int:survey_id>/status/<action>", methods=["POST"])

@@ -121,6 +121,7 @@ def audit(
     p: int | None = None,
     cost=None,
     restore_budget: int = 64,
+    progress=None,
 ) -> AuditResult:
     """Decide which candidate cells of a new release may be shown.
 
@@ -130,6 +131,9 @@ def audit(
     :param groups: the groups to protect; those with ``0 < n < k`` are checked.
     :param cost: sort key of a candidate (smallest is hidden first); by its responses.
     :param restore_budget: how many hidden cells the second pass offers back at most.
+    :param progress: called with (steps done, steps in all) as the audit goes: one step per
+        group checked, one per hidden cell offered back (the total grows as cells are
+        hidden).
     """
     started = time.perf_counter()
     p = k if p is None else p
@@ -155,7 +159,12 @@ def audit(
         low_int = max(0, math.ceil(low - EPSILON))
         return low_int, high_int, low_limits, high_limits
 
-    for group in checked:
+    def report(done: int, steps: int) -> None:
+        if progress is not None:
+            progress(done, max(steps, 1))
+
+    for position, group in enumerate(checked):
+        report(position, len(checked) + min(len(hidden), restore_budget))
         while True:
             low_int, high_int, low_limits, high_limits = interval(group)
             if protected(low_int, high_int, group, k, p):
@@ -186,7 +195,9 @@ def audit(
                                if handle not in model.hidden])
     offers = sorted(hidden, key=lambda label: (*cost(label), repr(label)), reverse=True)
     order = list(checked)
-    for label in offers[:restore_budget]:
+    offers = offers[:restore_budget]
+    for position, label in enumerate(offers):
+        report(len(checked) + position, len(checked) + len(offers))
         if span.contains(candidates[label].atoms):
             model.restore(handle_of[label])
             shown.add(label)
@@ -200,6 +211,7 @@ def audit(
             model.withdraw(handle_of[label])
             order.remove(failed)
             order.insert(0, failed)
+    report(1, 1)
     hidden = [label for label in hidden if label not in shown]
     findings = []
     for group in checked:

@@ -9,7 +9,8 @@ model, so the audit and the pages cannot disagree about what is out.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from .aggregate import QuestionCounts, QuestionKey, SurveyCounts
 from .audit import INF, AuditResult, Group, Model, Published, Shape, audit
@@ -23,6 +24,9 @@ KIND_OF_AGGREGATION = {
     "nominal": "single",
     "numeric": "single",
     "multiple": "multiple",
+    # What the free-text lists show per cell is how many wrote a comment: modelled as the
+    # number of comments (at most one per respondent), in every cell the release shows.
+    "text": "text",
 }
 
 
@@ -81,45 +85,105 @@ def published(cell: Cell, atoms: frozenset, counts: SurveyCounts,
     return Published(atoms, counts.responses.get(cell, 0), values, answered)
 
 
+@dataclass(frozen=True)
+class Earlier:
+    """What an earlier release of the survey showed: the cells over its waves that its
+    audit let through, and the invitations it showed per segment."""
+
+    label: Hashable
+    wave_ids: tuple[int, ...]
+    shown: Collection[Cell]
+    invitations: Mapping[tuple, int] = field(default_factory=dict)
+
+
 def audit_survey(
     counts: SurveyCounts | ReleaseCounts,
     dimensions: Sequence[Sequence],
     aggregations: Mapping[QuestionKey, str],
     k: int,
     open_segments: Collection[tuple] = (),
+    earlier: Sequence[Earlier] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> AuditResult:
-    """Which cells a release of these counts may show.
+    """Which cells a release of these counts may show, given everything ``earlier``
+    releases showed.
 
+    :param counts: the counts of every segment of the release's waves and of the earlier
+        releases' waves (:func:`.release_counts.atom_counts`: number questions in their
+        candidate bins, so layouts that differ between releases are sums of the same
+        unknowns); cells that are not segments are not read.
+    :param dimensions: municipalities, audiences and the release's waves.
     :param open_segments: the (municipality, audience) pairs with an open link (whose
         responses are not bounded by their invitations).
+    :param progress: called with (groups checked, groups to check) as the audit goes.
     """
     municipalities, audiences, waves = dimensions
-    atoms = [(m, a, w) for m in municipalities for a in audiences for w in waves]
+    every_wave = sorted(set(waves).union(*(e.wave_ids for e in earlier)))
+    atoms = [(m, a, w) for m in municipalities for a in audiences for w in every_wave]
     question_shapes = shapes(counts, aggregations)
     counts = counts.counts if isinstance(counts, ReleaseCounts) else counts
     model = Model(atoms, question_shapes)
 
-    def bounded(atom) -> bool:
+    def bounded(atom, invitations) -> bool:
         # Responses of a segment without an open link came through its invitations, and
         # invitation counts are public: the attacker knows that bound — where it holds. When
         # invitations were purged (or responses entered otherwise), it is no knowledge.
         return (atom[:2] not in open_segments
-                and counts.responses.get(atom, 0) <= counts.invitations.get(atom, 0))
+                and counts.responses.get(atom, 0) <= invitations.get(atom, 0))
 
+    known = [counts.invitations, *(e.invitations for e in earlier)]
+    prior = {}
     for atom in atoms:
-        if bounded(atom):
-            model.bound([atom], counts.invitations.get(atom, 0))
-    candidates, groups = {}, []
+        # Every invitation count ever shown bounds the segment, the smallest most.
+        bounds = [inv.get(atom, 0) for inv in known if bounded(atom, inv)]
+        prior[atom] = min(bounds) if bounds else INF
+        if bounds:
+            model.bound([atom], prior[atom])
+    segment_counts = _SegmentCounts(atoms, counts, question_shapes)
+    groups: dict[frozenset, Group] = {}
+
+    def add_group(label, cell_atoms: frozenset) -> None:
+        if cell_atoms not in groups:
+            n = sum(counts.responses.get(atom, 0) for atom in cell_atoms)
+            groups[cell_atoms] = Group(label, cell_atoms, n,
+                                       sum(prior[atom] for atom in cell_atoms))
+
+    for release in earlier:
+        release_atoms = [t for t in atoms if t[2] in release.wave_ids]
+        dims = (municipalities, audiences, release.wave_ids)
+        for cell in lattice(dims):
+            add_group((release.label, cell), atoms_of(cell, release_atoms))
+        for cell in release.shown:
+            model.publish(segment_counts.published(atoms_of(cell, release_atoms)))
+    release_atoms = [t for t in atoms if t[2] in set(waves)]
+    candidates = {}
     for cell in lattice(dimensions):
-        cell_atoms = atoms_of(cell, atoms)
-        candidates[cell] = published(cell, cell_atoms, counts, question_shapes)
-        prior = sum(
-            counts.invitations.get(atom, 0) if bounded(atom) else INF for atom in cell_atoms
-        )
-        groups.append(Group(cell, cell_atoms, counts.responses.get(cell, 0), prior))
+        cell_atoms = atoms_of(cell, release_atoms)
+        candidates[cell] = segment_counts.published(cell_atoms)
+        add_group(cell, cell_atoms)
 
     def cost(cell: Cell) -> tuple:
         # Least information first: the smallest cell, then the most specific one.
-        return (counts.responses.get(cell, 0), -sum(v is not ALL for v in cell))
+        return (candidates[cell].responses, -sum(v is not ALL for v in cell))
 
-    return audit(model, candidates, groups, k, cost=cost)
+    return audit(model, candidates, list(groups.values()), k, cost=cost, progress=progress)
+
+
+class _SegmentCounts:
+    """What a set of segments shows when published: the sums of their counts."""
+
+    def __init__(self, atoms, counts: SurveyCounts, question_shapes: Sequence[Shape]) -> None:
+        self.counts, self.shapes = counts, question_shapes
+
+    def published(self, cell_atoms: frozenset) -> Published:
+        counts = self.counts
+        values, answered = {}, {}
+        for shape in self.shapes:
+            question = counts.questions.get(shape.key, QuestionCounts())
+            for value in shape.values:
+                values[(shape.key, value)] = sum(
+                    question.values.get(atom, {}).get(value, 0) for atom in cell_atoms)
+            if shape.kind in ("multiple", "text"):
+                answered[shape.key] = sum(question.n.get(atom, 0) for atom in cell_atoms)
+        responses = sum(counts.responses.get(atom, 0) for atom in cell_atoms)
+        return Published(cell_atoms, responses, values, answered)

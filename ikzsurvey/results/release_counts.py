@@ -23,6 +23,7 @@ from ..db import db
 from ..models import Answer, Response
 from . import bins as binning
 from .aggregate import QuestionCounts, QuestionKey, SurveyCounts, count_survey, generalisations
+from .suppression import ALL
 
 
 @dataclass
@@ -50,6 +51,18 @@ def release_counts(
     :param wave_ids: the waves whose counts are returned and whose answers the layouts rest
         on (all when ``None``).
     """
+    fine = atom_counts(survey_id, questions, wave_ids)
+    return view_of(fine, questions, k, wave_ids)
+
+
+def atom_counts(
+    survey_id: int,
+    questions: Mapping[QuestionKey, tuple[object, str]],
+    wave_ids: Iterable[int] | None = None,
+) -> ReleaseCounts:
+    """The counts of every segment of these waves, number questions in their *candidate*
+    bins (nothing merged): what the joint audit models, and what :func:`view_of` sums into
+    what a release over some of these waves shows. The queries of a release."""
     kinds = {key: aggregation for key, (_q, aggregation) in questions.items()}
     counts = count_survey(
         survey_id,
@@ -60,17 +73,75 @@ def release_counts(
     )
     numbers = {key: q for key, (q, a) in questions.items() if a == "numeric"}
     rows, candidates = _bin_rows(survey_id, numbers, wave_ids)
-    layouts = _layouts(rows, candidates, numbers, k)
+    layouts = {key: binning.layout(candidates[key], q) for key, q in numbers.items()}
     for key in numbers:
         counts.questions[key] = QuestionCounts()
     for (m, a, w), key, index, count in rows:
-        fine = candidates[key]
-        bin_ = layouts[key].bin_of(fine[index - 1]) if index else layouts[key].bins[0]
         question = counts.questions[key]
+        bin_ = layouts[key].bins[index]
         for cell in generalisations((m, a, w)):
             question.values[cell][bin_] += count
             question.n[cell] += count
     return ReleaseCounts(counts, layouts)
+
+
+def is_segment(cell: tuple) -> bool:
+    return all(v is not ALL for v in cell)
+
+
+def view_of(
+    fine: ReleaseCounts,
+    questions: Mapping[QuestionKey, tuple[object, str]],
+    k: int,
+    wave_ids: Iterable[int] | None = None,
+) -> ReleaseCounts:
+    """What a release over ``wave_ids`` (all of ``fine``'s when ``None``) counts, summed
+    from :func:`atom_counts` without another query: each cell of those waves, and each
+    number question in the layout its candidate bins merge into over those waves (see the
+    module docs)."""
+    visible = None if wave_ids is None else set(wave_ids)
+
+    def seen(cell) -> bool:
+        return is_segment(cell) and (visible is None or cell[2] in visible)
+
+    source = fine.counts
+    layouts = {}
+    for key, (question, aggregation) in questions.items():
+        if aggregation != "numeric":
+            continue
+        edges = binning.candidate_edges(question)
+        totals: Counter = Counter()
+        for cell, values in source.questions.get(key, QuestionCounts()).values.items():
+            if seen(cell):
+                for bin_, count in values.items():
+                    totals[bin_.index] += count
+        fine_counts = [totals[i] for i in range(len(edges) + 1)]
+        layouts[key] = binning.layout(binning.merge_small(edges, fine_counts, k), question)
+    result = SurveyCounts(questions={}, responses=Counter(), invitations=Counter(),
+                          used_invitations=Counter())
+    for key, question_counts in source.questions.items():
+        target = result.questions[key] = QuestionCounts()
+        layout = layouts.get(key)
+        for cell, values in question_counts.values.items():
+            if not seen(cell):
+                continue
+            for value, count in values.items():
+                if layout is not None:
+                    value = layout.bin_of(value.lower) if value.lower is not None \
+                        else layout.bins[0]
+                for general in generalisations(cell):
+                    target.values[general][value] += count
+        for cell, count in question_counts.n.items():
+            if seen(cell):
+                for general in generalisations(cell):
+                    target.n[general] += count
+    for name in ("responses", "invitations", "used_invitations"):
+        total = getattr(result, name)
+        for cell, count in getattr(source, name).items():
+            if seen(cell):
+                for general in generalisations(cell):
+                    total[general] += count
+    return ReleaseCounts(result, layouts)
 
 
 def _bin_rows(survey_id: int, numbers: Mapping[QuestionKey, object],
@@ -106,15 +177,3 @@ def _bin_rows(survey_id: int, numbers: Mapping[QuestionKey, object],
     ):
         rows.append(((m, a, w), (set_id, question_id), int(bin_index), count))
     return rows, candidates
-
-
-def _layouts(rows, candidates, numbers, k) -> dict[QuestionKey, binning.BinLayout]:
-    totals: dict[QuestionKey, Counter] = {key: Counter() for key in numbers}
-    for _segment, key, index, count in rows:
-        totals[key][index] += count
-    layouts = {}
-    for key, question in numbers.items():
-        edges = candidates[key]
-        fine = [totals[key][i] for i in range(len(edges) + 1)]
-        layouts[key] = binning.layout(binning.merge_small(edges, fine, k), question)
-    return layouts

@@ -21,6 +21,7 @@ from ..audit import audit
 from ..auth import organizer_required
 from ..db import db, write_transaction
 from ..models import COMMENT_STATUSES, Comment, Wave
+from . import releases
 from .scope import Scope, scope_for
 from .views import bp
 
@@ -66,6 +67,9 @@ def publish(survey_id: int, number: int, action: str):
     audit(scope.survey.cooperation_id, f"wave.{action}",
           f"{scope.survey.title.get('de', '')}, wave {number}")
     flash(messages[action], "success")
+    if releases.prepare(survey_id):
+        flash(_("Viewers see the new state once its release is prepared and checked for "
+                "anonymity; until then they see the previous one."), "info")
     return redirect(url_for("results.dashboard", survey_id=survey_id))
 
 

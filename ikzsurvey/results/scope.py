@@ -1,9 +1,9 @@
 """Who sees which results of a survey (:class:`Scope`), the filters of a request, and the
-results themselves, computed once per state of the data (a small cache per process).
+results themselves: read from a stored release (:mod:`.releases`), never from the answers.
 
-Who sees what:
+Who sees what — each reader the newest ready release over waves they may see:
 
-* an organizer (``admin``) of the survey's cooperation: every closed wave, and the
+* an organizer (``admin``) of the survey's cooperation: the closed waves, and the
   free-text review of closed waves;
 * a viewer of that cooperation: the published waves only (results of a running wave shown
   early would bias the answers still to come);
@@ -26,25 +26,25 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
-
 from ..db import db
 from ..lru import LRU
-from ..models import Invitation, Survey, Wave
-from ..models import Response as StoredResponse
-from ..surveys import registry
+from ..models import Release, Survey, Wave
+from . import releases
 from .analysis import Selection
-from .service import SurveyResults, survey_results
+from .service import SurveyResults
 from .suppression import ALL
 
 
 @dataclass
 class Scope:
     survey: Survey
+    #: The waves the reader sees: those of :attr:`release` (none without one).
     waves: list[Wave]
     organizer: bool = False
     public_wave: int | None = None  # the wave number of a public summary
     url_args: dict = field(default_factory=dict)
+    #: The stored release every number comes from (:mod:`.releases`).
+    release: Release | None = None
 
     @property
     def public(self) -> bool:
@@ -58,11 +58,17 @@ def _survey_or_404(survey_id: int) -> Survey:
     return survey
 
 
-def scope_for(survey_id: int, public_wave: int | None) -> Scope:
-    """Who may see what of the survey (see the module docs).
+def _released(survey: Survey, allowed: list[Wave], **kwargs) -> Scope:
+    release = releases.current(survey, allowed)
+    shown = set(release.wave_ids) if release is not None else set()
+    return Scope(survey, [w for w in survey.waves if w.id in shown], release=release, **kwargs)
 
-    A public summary is computed over the published waves — so it releases exactly what
-    the viewers' results release — but shows its own wave only: no trends, no other wave.
+
+def scope_for(survey_id: int, public_wave: int | None) -> Scope:
+    """Who may see what of the survey (see the module docs), and the release they read.
+
+    A public summary reads the viewers' release — so it releases exactly what the viewers'
+    results release — but shows its own wave only: no trends, no other wave.
     """
     if public_wave is None and not current_user.is_authenticated:
         from ..auth import login_manager
@@ -70,17 +76,16 @@ def scope_for(survey_id: int, public_wave: int | None) -> Scope:
         abort(login_manager.unauthorized())
     survey = _survey_or_404(survey_id)
     if public_wave is not None:
-        published = [w for w in survey.waves if w.published]
-        wave = next((w for w in published if w.number == public_wave and w.public), None)
-        if wave is None:
+        scope = _released(survey, published_waves(survey), public_wave=public_wave,
+                          url_args={"public_wave": public_wave})
+        if not any(w.number == public_wave and w.public for w in scope.waves):
             abort(404)
-        return Scope(survey, published, public_wave=public_wave,
-                     url_args={"public_wave": public_wave})
+        return scope
     if current_user.cooperation_id != survey.cooperation_id:
         abort(404)  # another cooperation's survey does not exist for this account
     if current_user.role == "admin":
-        return Scope(survey, closed_waves(survey), organizer=True)
-    return Scope(survey, [w for w in closed_waves(survey) if w.published])
+        return _released(survey, closed_waves(survey), organizer=True)
+    return _released(survey, published_waves(survey))
 
 
 def closed_waves(survey: Survey) -> list[Wave]:
@@ -88,52 +93,26 @@ def closed_waves(survey: Survey) -> list[Wave]:
     return [w for w in survey.waves if w.status == "closed"]
 
 
+def published_waves(survey: Survey) -> list[Wave]:
+    return [w for w in closed_waves(survey) if w.published]
+
+
 CACHE_SIZE = 16
 
 
 class ResultsCache(LRU[tuple, SurveyResults]):
-    """A few recent results per application (so per database), least recently used out."""
+    """A few recently read releases per application (so per database), least recently used
+    out. A release never changes, so its id is the key."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         super().__init__(size)
 
 
-def _fingerprint(scope: Scope) -> tuple:
-    """Everything results depend on: the survey's k and pins, the waves shown and their
-    state, and how many responses and invitations the shown waves have (responses are only
-    ever added, or deleted all at once). One cheap query. Only the shown (closed) waves
-    count: a key that changed with a running wave's responses would make the time a page
-    takes tell when one arrived."""
-    survey = scope.survey
-    shown = [w.id for w in scope.waves]
-    responses, invitations = db.session.execute(
-        select(
-            select(func.count())
-            .where(StoredResponse.survey_id == survey.id, StoredResponse.wave_id.in_(shown))
-            .scalar_subquery(),
-            select(func.count())
-            .select_from(Invitation)
-            .where(Invitation.wave_id.in_(shown))
-            .scalar_subquery(),
-        )
-    ).one()
-    return (
-        survey.id,
-        survey.min_group_size,
-        tuple((p.question_set_id, p.version) for p in survey.question_sets),
-        tuple(m.id for m in survey.municipalities),
-        tuple(a.id for a in survey.audiences),
-        tuple((w.id, w.status) for w in scope.waves),
-        responses,
-        invitations,
-    )
-
-
 def load(survey_id: int, public_wave: int | None, *, trend: bool = False):
     """Scope, filters and results of a request for a page or chart that needs results.
 
-    404 when the caller sees no wave, or — for ``trend`` views — on a public summary, which
-    shows one wave only.
+    404 when the caller sees no release, or — for ``trend`` views — on a public summary,
+    which shows one wave only.
     """
     scope = scope_for(survey_id, public_wave)
     selection = parse_selection(scope, request.args)
@@ -151,13 +130,15 @@ def question_or_404(results: SurveyResults, set_id: str, question_id: str,
 
 
 def compute(scope: Scope) -> SurveyResults:
-    """The scope's results; the dashboard and its charts share one computation per state
-    of the data (a small cache per process, keyed by everything the results depend on)."""
+    """The results of the scope's release, read from storage once per process (a small
+    cache: the dashboard and its charts share them)."""
+    if scope.release is None:
+        abort(404)
     cache: ResultsCache = current_app.extensions["ikzsurvey.results_cache"]
-    key = _fingerprint(scope)
+    key = (scope.release.id,)
     results = cache.get(key)
     if results is None:
-        results = survey_results(scope.survey, registry(), waves=scope.waves)
+        results = releases.load(scope.release, scope.survey)
         cache.put(key, results)
     return results
 

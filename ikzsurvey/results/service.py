@@ -204,6 +204,8 @@ def survey_results(
     waves: Sequence | None = None,
     question_sets: Iterable[QuestionSet] | None = None,
     hook=None,
+    released: ReleaseCounts | None = None,
+    audited: set[Cell] | None = None,
 ) -> SurveyResults:
     """Count, suppress and summarise every question of ``survey`` at every level.
 
@@ -212,6 +214,11 @@ def survey_results(
         "all waves" figure contains them.
     :param hook: the plugin manager's hook relay for scores (the application's when
         ``None``).
+    :param released: the counts, when the caller has them already (a release).
+    :param audited: the cells the joint audit lets the release show (:mod:`.releases`);
+        each question shows those of them its own rule releases. Without it, the rule of
+        :func:`.suppression.released_cells` alone — which is not safe against a
+        linear-programming attacker: every surface reads releases.
     """
     from ..surveys import pinned_question_sets
 
@@ -227,7 +234,8 @@ def survey_results(
     for qs in sets:
         for question in qs.questions:
             kinds[(qs.id, question.id)] = (question, registry.kind_of(question).aggregation)
-    released = release_counts(survey.id, kinds, k, wave_ids=dimensions[2])
+    if released is None:
+        released = release_counts(survey.id, kinds, k, wave_ids=dimensions[2])
     counts = released.counts
     cells = lattice(dimensions)
     results = []
@@ -239,6 +247,8 @@ def survey_results(
             question_counts = counts.questions.get((qs.id, question.id), QuestionCounts())
             n = {cell: question_counts.n.get(cell, 0) for cell in cells}
             shown = released_cells(n, dimensions, minimum)
+            if audited is not None:
+                shown &= audited
             result = QuestionResult(qs, question, aggregation, minimum, layout=layout)
             for cell in cells:
                 result.cells[cell] = summarise(
@@ -247,16 +257,14 @@ def survey_results(
             results.append(result)
     response_n = {cell: counts.responses.get(cell, 0) for cell in cells}
     shown = released_cells(response_n, dimensions, k)
-    if hook is None:
-        from flask import current_app
-
-        hook = current_app.extensions["ikzsurvey.plugins"].hook
+    if audited is not None:
+        shown &= audited
     return SurveyResults(
         k=k,
         dimensions=dimensions,
         waves=[WaveInfo(w.id, w.number, w.status) for w in visible],
         questions=results,
-        scores=_scores(hook, sets, results, cells, k),
+        scores=compute_scores(hook, sets, results, cells, k),
         responses={cell: (response_n[cell] if cell in shown else None) for cell in cells},
         invitations={cell: counts.invitations.get(cell, 0) for cell in cells},
     )
@@ -283,7 +291,13 @@ def _read_only(numbers: dict[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(numbers)
 
 
-def _scores(hook, sets, results, cells, k) -> list[ScoreResult]:
+def compute_scores(hook, sets, results, cells, k) -> list[ScoreResult]:
+    """Every plugin's scores of the question sets, computed from the released numbers only
+    (``hook``: the plugin manager's hook relay; the application's when ``None``)."""
+    if hook is None:
+        from flask import current_app
+
+        hook = current_app.extensions["ikzsurvey.plugins"].hook
     by_set: dict[str, list[QuestionResult]] = {}
     for result in results:
         by_set.setdefault(result.question_set.id, []).append(result)

@@ -100,9 +100,10 @@ def index():
 def dashboard(survey_id: int, public_wave: int | None):
     scope = scope_for(survey_id, public_wave)
     selection = parse_selection(scope, request.args)
+    releases = release_views.release_state(scope)
     if not scope.waves:
         return render_template("results/dashboard.html", scope=scope, results=None,
-                               selection=selection)
+                               selection=selection, releases=releases)
     results = compute(scope)
     items = analysis.agreement(results, selection)
     agreeing, diverging = analysis.agree_and_diverge(items)
@@ -120,6 +121,7 @@ def dashboard(survey_id: int, public_wave: int | None):
         comments=comments,
         analysis=analysis,
         labels=_labels(scope),
+        releases=releases,
     )
 
 
@@ -255,7 +257,7 @@ class _LazyQuadrants:
 
 
 # The other pages of the blueprint (imported once ``bp`` and the helpers above exist).
-from . import chart_views, export_views, review  # noqa: E402, F401
+from . import chart_views, export_views, release_views, review  # noqa: E402, F401
 
 
 def init_app(app) -> None:

@@ -1,0 +1,57 @@
+"""Releases: the stored, audited snapshots every results surface reads (re-exported by
+:mod:`ikzsurvey.models`). How one is made is :mod:`ikzsurvey.releases`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import Base
+from .models import today
+
+RELEASE_STATUSES = ("queued", "running", "ready", "failed")
+
+
+class Release(Base):
+    """One survey's results over a set of closed waves, computed once, audited jointly with
+    every earlier release of the survey, and stored: nothing in it changes once it is
+    ``ready``. Viewers read the newest ready release over published waves only; organizers
+    the newest ready one.
+
+    A queued or running release has no results yet; ``progress`` (percent) and
+    ``heartbeat`` (UTC, while running) tell how far the job got and whether it is alive. The
+    release's dates are the organizer's, never a respondent's: it covers closed waves only.
+    """
+
+    __tablename__ = "survey_release"
+    __table_args__ = (UniqueConstraint("survey_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"),
+                                           index=True)
+    #: 1, 2, … per survey, in the order they were requested.
+    number: Mapped[int] = mapped_column(Integer)
+    #: The ids of the waves it covers, ascending.
+    wave_ids: Mapped[list[int]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    requested_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    ready_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    heartbeat: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    #: What every surface shows (:func:`ikzsurvey.results.stored.dump`).
+    results: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True,
+                                                            deferred=True)
+    #: The cells the joint audit let it show, ``[[m, a, w], …]`` with ``null`` for "all":
+    #: what later releases are audited against.
+    shown: Mapped[list[list[int | None]] | None] = mapped_column(JSON, nullable=True,
+                                                                deferred=True)
+    #: How the audit went: solves, seconds, cells hidden by it.
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    @property
+    def ready(self) -> bool:
+        return self.status == "ready"

@@ -1,0 +1,269 @@
+"""Releases: how a survey's results are computed once, audited jointly, stored and chosen.
+
+Every results surface — dashboard, question pages, charts, exports, the API, plugin scores,
+public summaries — reads a stored :class:`~ikzsurvey.models.Release`, never the answers.
+A release covers a set of **closed** waves; the organizer's view is one over every closed
+wave, the viewers' one over the published waves (often the same release). When either set
+changes — a wave closes, a wave is published or withdrawn — :func:`prepare` queues the
+release that is missing and starts computing it:
+
+1. the counts of every segment of its waves and of every earlier release's waves, in the
+   database (:func:`.release_counts.atom_counts`, GROUP BY);
+2. the joint audit (:func:`.release_audit.audit_survey`) over the release's cells together
+   with everything the survey's earlier releases showed: it decides which cells may show;
+3. the numbers of those cells (:func:`.service.survey_results`), stored as JSON
+   (:mod:`.stored`).
+
+The audit can take a minute on an unlucky survey, so it runs in a background thread of the
+process that queued it (or inline: ``RELEASES_INLINE``, and the ``ikzsurvey release``
+command). Its progress and a heartbeat are written as it goes; a job whose heartbeat is
+older than :data:`STALE` (its process died) is taken over by the next :func:`run_queued`.
+Releases of one survey are computed one after the other, in the order they were queued,
+so each is audited against every one before it. Until a release is ready, every surface
+shows the newest ready release its reader may see (:func:`current`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Sequence
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..db import autocommit_engine, db, write_transaction
+from ..models import OpenLink, Release, Survey, Wave, now, today
+from ..surveys import pinned_question_sets, registry
+from . import stored
+from .release_audit import Earlier, audit_survey
+from .release_counts import atom_counts, is_segment, view_of
+from .service import survey_results
+
+logger = logging.getLogger(__name__)
+
+#: A running release whose heartbeat is older than this is taken to be dead.
+STALE = dt.timedelta(minutes=5)
+#: Progress and heartbeat are written at most this often (seconds).
+HEARTBEAT_SECONDS = 2.0
+
+
+def wanted(survey: Survey) -> list[tuple[int, ...]]:
+    """The wave sets the survey's readers see: every closed wave (organizers), the published
+    ones (viewers); empty sets left out."""
+    closed = tuple(sorted(w.id for w in survey.waves if w.status == "closed"))
+    published = tuple(sorted(w.id for w in survey.waves if w.status == "closed" and w.published))
+    return [waves for waves in dict.fromkeys((closed, published)) if waves]
+
+
+def _releases(survey_id: int) -> list[Release]:
+    return db.session.scalars(
+        select(Release).where(Release.survey_id == survey_id).order_by(Release.number)
+    ).all()
+
+
+def request(survey_id: int) -> list[int]:
+    """Queue the releases the survey's readers lack (a failed one is queued again); returns
+    the ids of the releases queued or running."""
+    with write_transaction() as session:
+        # One request per survey at a time (PostgreSQL: the survey's row lock; SQLite: the
+        # write lock): the release numbers stay unique.
+        survey = session.scalar(select(Survey).where(Survey.id == survey_id).with_for_update())
+        if survey is None:
+            return []
+        existing = _releases(survey_id)
+        for waves in wanted(survey):
+            same = [r for r in existing if tuple(r.wave_ids) == waves]
+            if any(r.status != "failed" for r in same):
+                continue
+            if same:
+                same[-1].status, same[-1].error, same[-1].progress = "queued", None, 0
+                continue
+            release = Release(survey_id=survey_id, wave_ids=list(waves), status="queued",
+                              number=max((r.number for r in existing), default=0) + 1,
+                              progress=0)
+            session.add(release)
+            existing.append(release)
+        session.flush()
+        return [r.id for r in existing if r.status in ("queued", "running")]
+
+
+def prepare(survey_id: int) -> list[int]:
+    """Queue what is missing (:func:`request`) and start computing it; returns the ids of
+    the releases not ready yet."""
+    if not request(survey_id):
+        return []
+    start(survey_id)
+    db.session.expire_all()
+    return [r.id for r in _releases(survey_id) if r.status in ("queued", "running")]
+
+
+def start(survey_id: int) -> None:
+    """Compute the survey's queued releases: in a background thread of this process, or
+    right now with ``RELEASES_INLINE``."""
+    app = current_app._get_current_object()
+    if app.config.get("RELEASES_INLINE"):
+        run_queued(survey_id)
+        return
+    thread = threading.Thread(target=_work, args=(app, survey_id), daemon=True,
+                              name=f"ikzsurvey-release-{survey_id}")
+    thread.start()
+
+
+def _work(app, survey_id: int) -> None:
+    with app.app_context():
+        try:
+            run_queued(survey_id)
+        except Exception:  # logged; the release says "failed" or is taken over when stale
+            logger.exception("computing the releases of survey %s failed", survey_id)
+        finally:
+            db.session.remove()
+
+
+def run_queued(survey_id: int) -> int:
+    """Compute the survey's queued (and stale running) releases in order; returns how many
+    this call computed. Another process at it already: nothing to do here."""
+    done = 0
+    while (release_id := _claim(survey_id)) is not None:
+        _run(release_id)
+        done += 1
+    return done
+
+
+def _stale(release: Release) -> bool:
+    return release.heartbeat is None or release.heartbeat < now() - STALE
+
+
+def _claim(survey_id: int) -> int | None:
+    with write_transaction() as session:
+        session.scalar(select(Survey.id).where(Survey.id == survey_id).with_for_update())
+        for release in _releases(survey_id):
+            if release.status == "running" and not _stale(release):
+                return None  # another job is at it; the later ones wait for it
+            if release.status in ("queued", "running"):
+                release.status, release.heartbeat, release.progress = "running", now(), 0
+                return release.id
+    return None
+
+
+def _run(release_id: int) -> None:
+    release = db.session.get(Release, release_id)
+    survey = db.session.get(Survey, release.survey_id)
+    earlier = [r for r in _releases(survey.id) if r.status == "ready"]
+    beat = _Heartbeat(release_id)
+    try:
+        results, shown, summary = build(survey, tuple(release.wave_ids), earlier, beat)
+    except Exception as exc:
+        logger.exception("release %s of survey %s failed", release.number, survey.id)
+        db.session.rollback()
+        with write_transaction() as session:
+            failed = session.get(Release, release_id)
+            failed.status, failed.heartbeat = "failed", None
+            failed.error = f"{type(exc).__name__}: {exc}"[:2000]
+        return
+    with write_transaction() as session:
+        ready = session.get(Release, release_id)
+        ready.results, ready.shown, ready.summary = results, shown, summary
+        ready.status, ready.progress, ready.heartbeat = "ready", 100, None
+        ready.ready_on = today()
+    logger.info("release %s of survey %s ready: %s", release.number, survey.id, summary)
+
+
+class _Heartbeat:
+    """The audit's progress callback: writes progress and heartbeat now and then, in a
+    statement of its own (the computation's transaction stays a reader)."""
+
+    def __init__(self, release_id: int) -> None:
+        self.release_id = release_id
+        self.last = 0.0
+        self.percent = 0
+
+    def __call__(self, done: int, steps: int) -> None:
+        # Counting and storing are quick; the audit is most of the time: 5 … 95 %.
+        percent = max(self.percent, min(95, 5 + 90 * done // max(steps, 1)))
+        if time.monotonic() - self.last < HEARTBEAT_SECONDS and percent < 95:
+            return
+        self.last, self.percent = time.monotonic(), percent
+        with autocommit_engine().connect() as connection:
+            connection.execute(update(Release).where(Release.id == self.release_id)
+                               .values(progress=percent, heartbeat=now()))
+
+
+def build(survey: Survey, wave_ids: tuple[int, ...], earlier: Sequence[Release],
+          progress=None) -> tuple[dict, list, dict]:
+    """Count, audit and summarise one release (see the module docs): its stored results,
+    the cells it shows and how the audit went."""
+    started = time.perf_counter()
+    sets = pinned_question_sets(survey)
+    kinds = {}
+    for qs in sets:
+        for question in qs.questions:
+            kinds[(qs.id, question.id)] = (question, registry().kind_of(question).aggregation)
+    k = survey.min_group_size
+    before = [Earlier(r.number, tuple(r.wave_ids), [tuple(c) for c in r.shown or ()],
+                      _segment_invitations(r.results)) for r in earlier]
+    every = sorted(set(wave_ids).union(*(e.wave_ids for e in before)))
+    fine = atom_counts(survey.id, kinds, every)
+    counted = time.perf_counter()
+    waves = [w for w in survey.waves if w.id in set(wave_ids)]
+    dimensions = (tuple(m.id for m in survey.municipalities),
+                  tuple(a.id for a in survey.audiences), tuple(w.id for w in waves))
+    open_segments = {(m, a) for m, a in db.session.execute(
+        select(OpenLink.municipality_id, OpenLink.audience_id)
+        .where(OpenLink.survey_id == survey.id))}
+    aggregations = {key: aggregation for key, (_q, aggregation) in kinds.items()}
+    audit = audit_survey(fine, dimensions, aggregations, k, open_segments, before, progress)
+    results = survey_results(survey, registry(), waves=waves, question_sets=sets,
+                             released=view_of(fine, kinds, k, wave_ids), audited=audit.shown)
+    summary = {
+        "counting_seconds": round(counted - started, 3),
+        "audit_seconds": round(audit.seconds, 3),
+        "solves": audit.solves,
+        "shown": len(audit.shown),
+        "hidden_by_audit": len(audit.hidden_by_audit),
+        "earlier_releases": [e.label for e in before],
+    }
+    shown = sorted(([*cell] for cell in audit.shown), key=repr)
+    return stored.dump(results), shown, summary
+
+
+def _segment_invitations(payload: dict | None) -> dict[tuple, int]:
+    if not payload:
+        return {}
+    return {tuple(row[:3]): row[3] for row in payload.get("invitations", ())
+            if is_segment(tuple(row[:3]))}
+
+
+def current(survey: Survey, waves: Sequence[Wave]) -> Release | None:
+    """The newest ready release over some of these waves (those the reader may see)."""
+    allowed = {w.id for w in waves}
+    found = None
+    for release in db.session.scalars(
+        select(Release).where(Release.survey_id == survey.id, Release.status == "ready")
+        .order_by(Release.number)
+    ):
+        if set(release.wave_ids) <= allowed:
+            found = release
+    return found
+
+
+def exists(survey: Survey, waves: tuple[int, ...]) -> bool:
+    """Whether a ready release over exactly these waves is stored."""
+    return any(tuple(r.wave_ids) == tuple(waves) and r.status == "ready"
+               for r in _releases(survey.id))
+
+
+def pending(survey: Survey) -> list[Release]:
+    """The survey's releases being computed or queued, and failed ones not yet replaced."""
+    releases = _releases(survey.id)
+    ready = {tuple(r.wave_ids) for r in releases if r.status == "ready"}
+    return [r for r in releases
+            if r.status in ("queued", "running")
+            or (r.status == "failed" and tuple(r.wave_ids) not in ready)]
+
+
+def load(release: Release, survey: Survey):
+    """The stored results of a ready release (:func:`.stored.load`)."""
+    return stored.load(release.results, pinned_question_sets(survey), registry())

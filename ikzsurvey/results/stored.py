@@ -1,0 +1,117 @@
+"""A release's results as stored (plain JSON) and read back (:class:`.service.SurveyResults`).
+
+:func:`dump` keeps every number a surface shows — per question and cell the released
+numbers (:meth:`.service.CellResult.as_dict`), number questions' layouts, responses and
+invitations per cell — and nothing else: a suppressed cell is stored as suppressed, without
+its numbers, so not even the database holds more than was released. :func:`load` rebuilds
+the results with the survey's pinned question sets; plugin scores are computed again from
+the stored numbers (they are functions of released numbers only, see
+:func:`.service.compute_scores`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..plugins import Registry
+from .bins import Bin, BinLayout
+from .service import (
+    CellResult,
+    QuestionResult,
+    SurveyResults,
+    WaveInfo,
+    compute_scores,
+)
+from .suppression import lattice
+
+FORMAT = 1
+
+
+class StoredFormatError(ValueError):
+    """A stored release in a format this version cannot read."""
+
+
+def _cell(key) -> tuple:
+    return tuple(key)
+
+
+def dump(results: SurveyResults) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "k": results.k,
+        "dimensions": [list(d) for d in results.dimensions],
+        "waves": [[w.id, w.number, w.status] for w in results.waves],
+        "responses": [[*cell, n] for cell, n in results.responses.items()],
+        "invitations": [[*cell, n] for cell, n in results.invitations.items()],
+        "questions": [
+            {
+                "set": r.question_set.id,
+                "version": r.question_set.version,
+                "id": r.question.id,
+                "aggregation": r.aggregation,
+                "minimum": r.minimum,
+                "layout": None if r.layout is None else {
+                    "edges": list(r.layout.edges),
+                    "bins": [[b.index, b.lower, b.upper, b.label] for b in r.layout.bins],
+                },
+                "cells": [[*cell, value.as_dict()] for cell, value in r.cells.items()],
+            }
+            for r in results.questions
+        ],
+    }
+
+
+def load(payload: dict[str, Any], sets, registry: Registry, hook=None) -> SurveyResults:
+    """The results of a stored release; ``sets`` are the survey's pinned question sets."""
+    if payload.get("format") != FORMAT:
+        raise StoredFormatError(f"stored release format {payload.get('format')!r}, "
+                                f"this version reads {FORMAT}")
+    dimensions = tuple(tuple(d) for d in payload["dimensions"])
+    by_key = {(qs.id, qs.version): qs for qs in sets}
+    questions = []
+    for entry in payload["questions"]:
+        qs = by_key.get((entry["set"], entry["version"]))
+        question = None if qs is None else next(
+            (q for q in qs.questions if q.id == entry["id"]), None)
+        if question is None:
+            raise StoredFormatError(
+                f"question {entry['set']}@{entry['version']}/{entry['id']} of the release is "
+                "not among the survey's question sets")
+        layout = None
+        if entry["layout"] is not None:
+            layout = BinLayout(tuple(entry["layout"]["edges"]),
+                               tuple(Bin(*b) for b in entry["layout"]["bins"]))
+        result = QuestionResult(qs, question, entry["aggregation"], entry["minimum"],
+                                layout=layout)
+        for *cell, numbers in entry["cells"]:
+            result.cells[_cell(cell)] = _cell_result(_cell(cell), numbers)
+        questions.append(result)
+    cells = lattice(dimensions)
+    return SurveyResults(
+        k=payload["k"],
+        dimensions=dimensions,  # type: ignore[arg-type]
+        waves=[WaveInfo(*wave) for wave in payload["waves"]],
+        questions=questions,
+        scores=compute_scores(hook, list(sets), questions, cells, payload["k"]),
+        responses={_cell(row[:3]): row[3] for row in payload["responses"]},
+        invitations={_cell(row[:3]): row[3] for row in payload["invitations"]},
+    )
+
+
+def _cell_result(cell: tuple, numbers: dict[str, Any]) -> CellResult:
+    if numbers.get("suppressed"):
+        return CellResult(cell=cell, suppressed=True)
+    bins = numbers.get("bins")
+    return CellResult(
+        cell=cell,
+        suppressed=False,
+        n=numbers.get("n"),
+        counts=numbers.get("counts"),
+        dont_know=numbers.get("dont_know"),
+        mean=numbers.get("mean"),
+        sd=numbers.get("sd"),
+        median=numbers.get("median"),
+        top2=numbers.get("top2"),
+        consensus=numbers.get("consensus"),
+        bins=None if bins is None else tuple(bins),
+    )

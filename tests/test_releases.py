@@ -1,0 +1,305 @@
+"""Results are releases: computed once, audited jointly with every earlier release, stored,
+and only then served (ikzsurvey/results/releases.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from sqlalchemy import delete, func, select, update
+
+from ikzsurvey.db import db
+from ikzsurvey.models import Release, Response, Survey, Wave
+from ikzsurvey.results import releases, stored
+from ikzsurvey.results.aggregate import count_survey
+from ikzsurvey.results.release_counts import atom_counts, view_of
+from ikzsurvey.results.service import survey_results
+from ikzsurvey.retention import delete_survey_data
+from ikzsurvey.surveys import pinned_question_sets, registry
+
+from .conftest import csrf_token
+from .disclosure import Published, attack_releases
+from .results_fixtures import (
+    answer,
+    close_wave,
+    make_cooperation,
+    make_user,
+    release,
+    sign_in,
+    world,
+)
+
+K = 5
+
+
+def _world(app, sizes):
+    """``sizes``: (municipality, audience, wave) → responses; every wave stays open."""
+    with app.app_context():
+        w = world(make_cooperation())
+        for (m, a, wave), n in sizes.items():
+            for i in range(n):
+                answer(w, m, a, wave, trust=1 + i % 5, owner=("town", "county")[i % 2],
+                       goals=("climate",) if i % 3 else ())
+    return w
+
+
+def _client(app, w, role):
+    with app.app_context():
+        email = make_user(w.cooperation_id, role)
+    client = app.test_client()
+    sign_in(client, email)
+    return client
+
+
+def _api(client, w, **args):
+    response = client.get(f"/api/v1/surveys/{w.survey_id}/results", query_string=args)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def _total(payload):
+    return next(r["responses"] for r in payload["responses"]
+                if (r["municipality"], r["audience"], r["wave"]) == (None, None, None))
+
+
+EVEN = {(m, a, 1): 6 for m in ("Altdorf", "Neudorf") for a in ("employees", "citizens")}
+
+
+def test_results_come_from_the_stored_release_not_from_the_answers(app):
+    w = _world(app, EVEN)
+    with app.app_context():
+        close_wave(w, 1, published=True)
+    viewer = _client(app, w, "viewer")
+    before = _api(viewer, w)
+    assert _total(before) == 24
+    with app.app_context():
+        # Answers that change after the release (here: by hand) change nothing shown.
+        wave = db.session.get(Wave, w.waves[1])
+        wave.status = "open"
+        db.session.commit()
+        for _ in range(7):
+            answer(w, "Altdorf", "employees", 1, trust=5)
+        wave.status = "closed"
+        db.session.commit()
+        release(w)  # the waves are the same: no new release
+        assert db.session.scalar(select(func.count()).select_from(Release)) == 1
+    assert _api(viewer, w) == before
+    assert "24" in viewer.get(f"/results/{w.survey_id}/").get_data(as_text=True)
+
+
+def test_a_stored_release_reads_back_as_the_results_it_was_made_of(app):
+    w = _world(app, {**EVEN, ("Altdorf", "citizens", 2): 3, ("Neudorf", "citizens", 2): 9})
+    with app.app_context():
+        survey = db.session.get(Survey, w.survey_id)
+        for wave in survey.waves:
+            wave.status = "closed"
+        db.session.commit()
+        sets = pinned_question_sets(survey)
+        made = survey_results(survey, registry(), waves=survey.waves)
+        again = stored.load(stored.dump(made), sets, registry())
+        assert again == made
+        assert again.scores == made.scores
+
+
+def test_the_counts_of_a_release_are_sums_of_the_segment_counts(app):
+    w = _world(app, {**EVEN, ("Altdorf", "citizens", 2): 3, ("Neudorf", "employees", 2): 7})
+    with app.app_context():
+        survey = db.session.get(Survey, w.survey_id)
+        kinds = {(qs.id, q.id): (q, registry().kind_of(q).aggregation)
+                 for qs in pinned_question_sets(survey) for q in qs.questions}
+        both = atom_counts(w.survey_id, kinds, [w.waves[1], w.waves[2]])
+        for waves in ([w.waves[1]], [w.waves[2]], [w.waves[1], w.waves[2]]):
+            summed = view_of(both, kinds, K, waves).counts
+            direct = count_survey(w.survey_id, [("sample", "trust"), ("sample", "owner"),
+                                                ("sample", "goals")],
+                                  [("sample", "goals")], [("sample", "remarks")], waves)
+            assert summed.responses == direct.responses
+            for key in (("sample", "trust"), ("sample", "owner"), ("sample", "goals")):
+                assert summed.questions[key].n == direct.questions[key].n
+                assert ({c: dict(v) for c, v in summed.questions[key].values.items() if v}
+                        == {c: dict(v) for c, v in direct.questions[key].values.items() if v})
+
+
+def _published(payload_release):
+    """What a viewer read from one release, as the attacker takes it."""
+    results = payload_release
+    shown = {cell: n for cell, n in results.responses.items() if n is not None}
+    questions = {}
+    for r in results.questions:
+        if r.aggregation == "text":
+            continue
+        kind = "multiple" if r.aggregation == "multiple" else "single"
+        counts = {cell: {v: c for v, c in cr.counts.items()}
+                  for cell, cr in r.cells.items() if not cr.suppressed}
+        answered = {cell: cr.n for cell, cr in r.cells.items() if not cr.suppressed}
+        questions[r.key] = (kind, counts, answered)
+    return Published(tuple(results.dimensions[2]), shown, questions)
+
+
+def test_k_and_then_one_more_is_not_told_by_the_second_release(app):
+    """Wave 1 shows exactly k in a segment; wave 2 adds one person there. Without a joint
+    audit the release over both waves would show k + 1 for the segment: minus wave 1's k,
+    one person, with their answers."""
+    sizes = {("Altdorf", "employees", 1): K, ("Altdorf", "citizens", 1): 8,
+             ("Neudorf", "employees", 1): 9, ("Neudorf", "citizens", 1): 7,
+             ("Altdorf", "employees", 2): 1, ("Altdorf", "citizens", 2): 8,
+             ("Neudorf", "employees", 2): 6, ("Neudorf", "citizens", 2): 10}
+    w = _world(app, sizes)
+    with app.app_context():
+        close_wave(w, 1, published=True)
+        close_wave(w, 2, published=True)
+        survey = db.session.get(Survey, w.survey_id)
+        found = db.session.scalars(select(Release).order_by(Release.number)).all()
+        assert [r.wave_ids for r in found] == [[w.waves[1]], [w.waves[1], w.waves[2]]]
+        assert [r.summary["earlier_releases"] for r in found] == [[], [1]]
+        shown = [_published(releases.load(r, survey)) for r in found]
+        first, second = shown
+        m, a = w.municipalities["Altdorf"], w.audiences["employees"]
+        assert first.shown[(m, a, None)] == K  # the k of wave 1, released
+        assert (m, a, None) not in second.shown  # k + 1 over both waves: not released
+        dimensions = (tuple(w.municipalities.values()), tuple(w.audiences.values()),
+                      (w.waves[1], w.waves[2]))
+        truth = {}
+        for release_ in found:
+            waves = tuple(release_.wave_ids)
+            for (mn, an, wn), n in sizes.items():
+                for cell in ((w.municipalities[mn], w.audiences[an], w.waves[wn]),):
+                    if w.waves[wn] in waves:
+                        truth[(waves, cell)] = truth.get((waves, cell), 0) + n
+        truth[((w.waves[2],), (m, a, None))] = 1
+        pinned = attack_releases(dimensions, shown, {}, set(
+            (mm, aa) for mm in dimensions[0] for aa in dimensions[1]), truth, K)
+        assert pinned == []
+
+
+def test_viewers_read_the_release_of_the_published_waves(app):
+    w = _world(app, {**EVEN, **{(m, a, 2): 6 for m in ("Altdorf", "Neudorf")
+                                for a in ("employees", "citizens")}})
+    with app.app_context():
+        close_wave(w, 1, published=True)
+        close_wave(w, 2, published=False)
+    viewer, organizer = _client(app, w, "viewer"), _client(app, w, "admin")
+    assert [x["number"] for x in _api(viewer, w)["waves"]] == [1]
+    assert [x["number"] for x in _api(organizer, w)["waves"]] == [1, 2]
+    page = organizer.get(f"/results/{w.survey_id}/").get_data(as_text=True)
+    organizer.post(f"/results/{w.survey_id}/waves/2/publish",
+                   data={"csrf_token": csrf_token(page)})
+    assert [x["number"] for x in _api(viewer, w)["waves"]] == [1, 2]
+    with app.app_context():  # the viewers' new set is the organizer's: no third release
+        assert db.session.scalar(select(func.count()).select_from(Release)) == 2
+
+
+def test_closing_a_wave_prepares_its_release_in_the_background(app_factory):
+    app = app_factory(RELEASES_INLINE=False)
+    w = _world(app, EVEN)
+    organizer = _client(app, w, "admin")
+    page = organizer.get(f"/organize/surveys/{w.survey_id}/").get_data(as_text=True)
+    response = organizer.post(f"/organize/surveys/{w.survey_id}/waves/close",
+                              data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    deadline = time.monotonic() + 60
+    with app.app_context():
+        while True:
+            db.session.rollback()  # a fresh snapshot each time
+            found = db.session.scalar(select(Release))
+            if found.status == "ready" or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert found.status == "ready", found.error
+        assert found.progress == 100 and found.heartbeat is None
+        assert found.ready_on == dt.date.today()
+    page = organizer.get(f"/results/{w.survey_id}/").get_data(as_text=True)
+    assert "Release 1" in page or "Freigabe 1" in page
+
+
+def test_the_dashboard_tells_organizers_what_is_being_prepared(app):
+    w = _world(app, EVEN)
+    with app.app_context():
+        close_wave(w, 1, published=True)
+        db.session.get(Wave, w.waves[2]).status = "closed"
+        db.session.add(Release(survey_id=w.survey_id, number=2, status="running", progress=40,
+                               wave_ids=[w.waves[1], w.waves[2]],
+                               heartbeat=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+        db.session.commit()
+    organizer = _client(app, w, "admin")
+    page = organizer.get(f"/results/{w.survey_id}/?lang=en").get_data(as_text=True)
+    assert 'value="40"' in page and "40 %" in page
+    assert "Waves 1, 2" in page
+    assert "Release 1 of" in page  # the previous release is shown meanwhile
+    viewer = _client(app, w, "viewer")
+    assert "40 %" not in viewer.get(f"/results/{w.survey_id}/?lang=en").get_data(as_text=True)
+
+
+def test_a_stalled_job_is_taken_over_and_a_live_one_is_not(app):
+    w = _world(app, EVEN)
+    with app.app_context():
+        db.session.get(Wave, w.waves[1]).status = "closed"
+        old = dt.datetime.now(dt.UTC).replace(tzinfo=None) - releases.STALE
+        db.session.add(Release(survey_id=w.survey_id, number=1, status="running",
+                               wave_ids=[w.waves[1]], heartbeat=dt.datetime.now(dt.UTC)
+                               .replace(tzinfo=None), progress=10))
+        db.session.commit()
+        assert releases.run_queued(w.survey_id) == 0  # someone is at it
+        db.session.execute(update(Release).values(heartbeat=old - dt.timedelta(seconds=1)))
+        db.session.commit()
+        assert releases.run_queued(w.survey_id) == 1
+        db.session.expire_all()
+        assert db.session.scalar(select(Release)).status == "ready"
+
+
+def test_a_failed_release_says_why_and_can_be_prepared_again(app, monkeypatch):
+    w = _world(app, EVEN)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the solver gave up")
+
+    monkeypatch.setattr(releases, "build", broken)
+    with app.app_context():
+        close_wave(w, 1, published=True)
+        assert db.session.scalar(select(Release)).status == "failed"
+    organizer = _client(app, w, "admin")
+    page = organizer.get(f"/results/{w.survey_id}/?lang=en").get_data(as_text=True)
+    assert "could not be prepared: RuntimeError: the solver gave up" in page
+    assert "No results have been published" in page
+    monkeypatch.undo()
+    response = organizer.post(f"/results/{w.survey_id}/releases",
+                              data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    with app.app_context():
+        assert [r.status for r in db.session.scalars(select(Release))] == ["ready"]
+    assert _total(_api(organizer, w)) == 24
+
+
+def test_viewers_cannot_prepare_releases(app):
+    w = _world(app, EVEN)
+    viewer = _client(app, w, "viewer")
+    page = viewer.get("/results/").get_data(as_text=True)
+    response = viewer.post(f"/results/{w.survey_id}/releases",
+                           data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 403
+
+
+def test_the_release_command_prepares_what_is_missing(app):
+    w = _world(app, EVEN)
+    with app.app_context():
+        db.session.get(Wave, w.waves[1]).status = "closed"  # closed before releases existed
+        db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["release"])
+    assert result.exit_code == 0, result.output
+    assert f"survey {w.survey_id}: 1 release(s) prepared" in result.output
+    assert runner.invoke(args=["release"]).output == ""  # nothing left to do
+    result = runner.invoke(args=["release", "--survey", "999"])
+    assert result.exit_code != 0 and "no survey with id 999" in result.output
+
+
+@pytest.mark.parametrize("keep_survey", [True, False])
+def test_deleting_the_answers_deletes_the_releases(app, keep_survey):
+    w = _world(app, EVEN)
+    with app.app_context():
+        close_wave(w, 1, published=True)
+        assert db.session.scalar(select(func.count()).select_from(Release)) == 1
+        delete_survey_data(w.survey_id, keep_survey=keep_survey)
+        assert db.session.scalar(select(func.count()).select_from(Release)) == 0
+        db.session.execute(delete(Response))
