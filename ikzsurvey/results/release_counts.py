@@ -1,14 +1,16 @@
 """The counts a release rests on: every question's distribution, number questions in bins.
 
-:func:`release_counts` is :func:`.aggregate.count_survey` for every question that is not a
+:func:`atom_counts` is :func:`.aggregate.count_survey` for every question that is not a
 number, plus one ``GROUP BY`` query that counts the number questions' answers per segment
-and *bin* (a ``CASE`` expression over the bins' edges, :func:`.bins.bin_index`): their raw
-values never leave the database. The layout of each number question is chosen from that
-query's total over all municipalities and audiences of the waves shown — closed waves only,
-so the layout never changes with a response of a running wave (that would time the
-person and tell their range) — and every breakdown of the scope gets that same layout
-(:func:`.bins.merge_small`). The counts of the visible waves are then summed from the
-query's rows into the layout's bins (sums of counts are exact).
+and candidate *bin* (a ``CASE`` expression over the bins' edges, :func:`.bins.bin_index`):
+their raw values never leave the database. These are the queries of a release, over its
+waves and every earlier release's (the joint audit models them all). :func:`view_of` sums
+from them, without another query, what one release over some of those waves shows: each
+cell of its waves, and each number question in one layout chosen from the total of the
+release's waves (:func:`.bins.merge_small`) — closed waves only, so the layout never
+changes with a response of a running wave (that would time the person and tell their
+range) — that every breakdown gets (sums of counts are exact). :func:`release_counts` is
+the two in one.
 """
 
 from __future__ import annotations
