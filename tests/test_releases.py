@@ -248,6 +248,22 @@ def test_a_stalled_job_is_taken_over_and_a_live_one_is_not(app):
         assert db.session.scalar(select(Release)).status == "ready"
 
 
+def test_organizers_take_over_a_stalled_job_from_the_dashboard(app):
+    w = _world(app, EVEN)
+    with app.app_context():
+        db.session.get(Wave, w.waves[1]).status = "closed"
+        old = dt.datetime.now(dt.UTC).replace(tzinfo=None) - 2 * releases.STALE
+        db.session.add(Release(survey_id=w.survey_id, number=1, status="running",
+                               wave_ids=[w.waves[1]], heartbeat=old, progress=30))
+        db.session.commit()
+    organizer = _client(app, w, "admin")
+    page = organizer.get(f"/results/{w.survey_id}/?lang=en").get_data(as_text=True)
+    assert "the preparation stopped at 30 %" in page
+    assert "Prepare the results" in page
+    organizer.post(f"/results/{w.survey_id}/releases", data={"csrf_token": csrf_token(page)})
+    assert _total(_api(organizer, w)) == 24
+
+
 def test_a_failed_release_says_why_and_can_be_prepared_again(app, monkeypatch):
     w = _world(app, EVEN)
 

@@ -20,11 +20,14 @@ def release_state(scope: Scope) -> dict:
     """What the dashboard says about releases: for organizers, those not ready yet and
     whether the closed waves lack one; for everyone, the release shown."""
     if not scope.organizer:
-        return {"pending": [], "missing": False}
+        return {"pending": [], "missing": False, "stalled": set(), "retry": False}
     pending = releases.pending(scope.survey)
-    missing = not pending and bool(releases.wanted(scope.survey)) and any(
+    missing = not pending and any(
         not releases.exists(scope.survey, waves) for waves in releases.wanted(scope.survey))
-    return {"pending": pending, "missing": missing}
+    # A job whose process died (no heartbeat for a while) is taken over by the button.
+    stalled = {r.id for r in pending if r.status == "running" and releases.stale(r)}
+    retry = missing or any(r.status == "failed" or r.id in stalled for r in pending)
+    return {"pending": pending, "missing": missing, "stalled": stalled, "retry": retry}
 
 
 @bp.route("/results/<int:survey_id>/releases", methods=["POST"])

@@ -132,7 +132,8 @@ def run_queued(survey_id: int) -> int:
     return done
 
 
-def _stale(release: Release) -> bool:
+def stale(release: Release) -> bool:
+    """Whether a running release's job has given no sign of life for :data:`STALE`."""
     return release.heartbeat is None or release.heartbeat < now() - STALE
 
 
@@ -140,7 +141,7 @@ def _claim(survey_id: int) -> int | None:
     with write_transaction() as session:
         session.scalar(select(Survey.id).where(Survey.id == survey_id).with_for_update())
         for release in _releases(survey_id):
-            if release.status == "running" and not _stale(release):
+            if release.status == "running" and not stale(release):
                 return None  # another job is at it; the later ones wait for it
             if release.status in ("queued", "running"):
                 release.status, release.heartbeat, release.progress = "running", now(), 0
