@@ -150,6 +150,10 @@ class Survey(Base, SurveyTexts):
     #: After this day ``ikzsurvey purge`` deletes the survey's responses and invitations.
     retain_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     created_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    #: How releases show free text: ``whole``, ``municipality`` or ``audience``
+    #: (ikzsurvey/results/comment_parts.py).
+    comment_partition: Mapped[str] = mapped_column(String(16), default="municipality",
+                                                   server_default="municipality")
 
     cooperation: Mapped[Cooperation] = relationship(back_populates="surveys")
     question_sets: Mapped[list[SurveyQuestionSet]] = relationship(

@@ -37,6 +37,9 @@ class Release(Base):
     #: The ids of the waves it covers, ascending.
     wave_ids: Mapped[list[int]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="queued")
+    #: How its free text is partitioned (the survey's choice when it was requested).
+    comment_partition: Mapped[str] = mapped_column(String(16), default="municipality",
+                                                   server_default="municipality")
     progress: Mapped[int] = mapped_column(Integer, default=0)
     requested_on: Mapped[dt.date] = mapped_column(Date, default=today)
     ready_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

@@ -340,6 +340,10 @@ ROUTES: dict[str, Route] = {
         ORGANIZER, {"number": 1, "action": "publish"}, form=lambda w, p: {}),
     "/results/<int:survey_id>/comments/<comment_id>": Route(
         ORGANIZER, form=lambda w, p: {"action": "release", "status": "pending"}),
+    # Organizer of A: releases (preparing again, how free text is released)
+    "/results/<int:survey_id>/releases": Route(ORGANIZER, form=lambda w, p: {}),
+    "/results/<int:survey_id>/comment-partition": Route(
+        ORGANIZER, form=lambda w, p: {"partition": "audience"}),
     # Organizer pages
     "/organize/": Route(ORGANIZER_ANY),
     "/organize/cooperation": Route(

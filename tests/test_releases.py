@@ -319,3 +319,87 @@ def test_deleting_the_answers_deletes_the_releases(app, keep_survey):
         delete_survey_data(w.survey_id, keep_survey=keep_survey)
         assert db.session.scalar(select(func.count()).select_from(Release)) == 0
         db.session.execute(delete(Response))
+
+
+def _remarks(app, w, per_segment):
+    """Responses with a free-text remark: (municipality, audience, wave) → how many."""
+    with app.app_context():
+        for (m, a, wave), n in per_segment.items():
+            for i in range(n):
+                answer(w, m, a, wave, trust=3, remarks=f"{m} {a} {wave} Nr. {i}")
+
+
+def _release_all(app, w, status="released"):
+    from ikzsurvey.models import Comment
+
+    with app.app_context():
+        db.session.execute(update(Comment).values(status=status))
+        db.session.commit()
+
+
+def test_free_text_shows_one_fixed_partition_whatever_the_filter(app):
+    w = _world(app, EVEN)
+    _remarks(app, w, {("Altdorf", "employees", 1): 6, ("Altdorf", "citizens", 1): 6,
+                      ("Neudorf", "employees", 1): 3})
+    _release_all(app, w)
+    with app.app_context():
+        close_wave(w, 1, published=True)
+    viewer = _client(app, w, "viewer")
+    altdorf, neudorf = w.municipalities["Altdorf"], w.municipalities["Neudorf"]
+    page = viewer.get(f"/results/{w.survey_id}/questions/sample/remarks?lang=en"
+                      f"&municipality={altdorf}").get_data(as_text=True)
+    assert "Altdorf employees 1 Nr. 0" in page and "Altdorf citizens 1 Nr. 0" in page
+    assert "those of Altdorf" not in page  # the part is the selection itself
+    # Altdorf's part, whatever the filter: the citizens of Altdorf with it, never alone
+    page = viewer.get(f"/results/{w.survey_id}/questions/sample/remarks?lang=en"
+                      f"&municipality={altdorf}&audience=employees").get_data(as_text=True)
+    assert "Altdorf citizens 1 Nr. 5" in page
+    assert "released per municipality only" in page and "those of Altdorf" in page
+    # Neudorf's 3 comments are never shown, not even inside the whole cooperation's list
+    for query in ("", f"&municipality={neudorf}", "&audience=employees"):
+        page = viewer.get(f"/results/{w.survey_id}/questions/sample/remarks?lang=en{query}"
+                          ).get_data(as_text=True)
+        assert "Neudorf employees 1" not in page
+
+
+def test_a_later_release_shows_no_part_that_differs_from_an_earlier_one_by_a_few(app):
+    w = _world(app, {**EVEN, **{(m, a, 2): 6 for m in ("Altdorf", "Neudorf")
+                                for a in ("employees", "citizens")}})
+    _remarks(app, w, {("Altdorf", "employees", 1): 12, ("Neudorf", "employees", 1): 10,
+                      ("Altdorf", "employees", 2): 3, ("Neudorf", "employees", 2): 10})
+    _release_all(app, w)
+    with app.app_context():
+        close_wave(w, 1, published=True)
+        close_wave(w, 2, published=True)
+        first, second = db.session.scalars(select(Release).order_by(Release.number)).all()
+        names = {v: k for k, v in w.municipalities.items()}
+        parts = [{names[p.cell[0]]: len(p.ids) for p in stored.comment_parts(r.results)}
+                 for r in (first, second)]
+    # Altdorf's list over both waves would be wave 1's twelve and three more: not shown
+    assert parts == [{"Altdorf": 12, "Neudorf": 10}, {"Neudorf": 20}]
+
+
+def test_organizers_choose_the_partition_and_get_a_new_release(app):
+    w = _world(app, EVEN)
+    _remarks(app, w, {("Altdorf", "employees", 1): 6, ("Neudorf", "employees", 1): 6})
+    _release_all(app, w)
+    with app.app_context():
+        close_wave(w, 1, published=True)
+    organizer = _client(app, w, "admin")
+    page = organizer.get(f"/results/{w.survey_id}/?lang=en").get_data(as_text=True)
+    assert "Free-text answers are released" in page
+    bad = organizer.post(f"/results/{w.survey_id}/comment-partition",
+                         data={"csrf_token": csrf_token(page), "partition": "by-mood"})
+    assert bad.status_code == 400
+    organizer.post(f"/results/{w.survey_id}/comment-partition",
+                   data={"csrf_token": csrf_token(page), "partition": "audience"})
+    with app.app_context():
+        found = db.session.scalars(select(Release).order_by(Release.number)).all()
+        assert [(r.comment_partition, r.status) for r in found] == [
+            ("municipality", "ready"), ("audience", "ready")]
+        # per municipality 6 each (too few); the employees' part holds 12
+        assert [p.cell for p in stored.comment_parts(found[1].results)] == [
+            (None, w.audiences["employees"], None)]
+    page = organizer.get(f"/results/{w.survey_id}/questions/sample/remarks?lang=en"
+                         ).get_data(as_text=True)
+    assert "Neudorf employees 1 Nr. 5" in page and "Altdorf employees 1 Nr. 0" in page

@@ -34,6 +34,8 @@ def audit_label(action: str) -> str:
         "wave.unpublish": _("wave hidden from viewers"),
         "wave.make-public": _("public summary published"),
         "wave.withdraw-public": _("public summary withdrawn"),
+        "release.prepare": _("results prepared again"),
+        "release.comment_partition": _("release of free-text answers changed"),
         "invitations.create": _("invitations created"),
         "invitations.revoke": _("unused invitations revoked"),
         "open-link.enable": _("open link switched on"),

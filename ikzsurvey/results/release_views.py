@@ -6,12 +6,15 @@ here is for a release that failed, and for waves closed before releases existed.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from ..audit import audit
 from ..auth import organizer_required
+from ..db import write_transaction
+from ..models import Survey
 from . import releases
+from .comment_parts import PARTITIONS
 from .scope import Scope, scope_for
 from .views import bp
 
@@ -44,4 +47,35 @@ def prepare_release(survey_id: int):
     else:
         flash(_("The results are up to date."), "success")
     audit(scope.survey.cooperation_id, "release.prepare", scope.survey.title.get("de", ""))
+    return redirect(url_for("results.dashboard", survey_id=survey_id))
+
+
+def partition_choices() -> list[tuple[str, str]]:
+    labels = {"whole": _("for the whole cooperation"),
+              "municipality": _("per municipality"),
+              "audience": _("per group (employees, council, citizens …)")}
+    return [(value, labels[value]) for value in PARTITIONS]
+
+
+@bp.route("/results/<int:survey_id>/comment-partition", methods=["POST"])
+@organizer_required
+def comment_partition(survey_id: int):
+    scope = scope_for(survey_id, None)
+    if not scope.organizer:
+        abort(403)
+    choice = request.form.get("partition", "")
+    if choice not in PARTITIONS:
+        abort(400, description=_("Choose how free-text answers are released."))
+    if choice == scope.survey.comment_partition:
+        flash(_("Nothing changed."), "info")
+        return redirect(url_for("results.dashboard", survey_id=survey_id))
+    with write_transaction() as session:
+        session.get(Survey, survey_id).comment_partition = choice
+    audit(scope.survey.cooperation_id, "release.comment_partition",
+          f"{scope.survey.title.get('de', '')}: {choice}")
+    flash(_("Free-text answers are now released %(how)s.",
+            how=dict(partition_choices())[choice]), "success")
+    if releases.prepare(survey_id):
+        flash(_("The results of the closed waves are being prepared and checked for "
+                "anonymity; the results page shows how far it got."), "info")
     return redirect(url_for("results.dashboard", survey_id=survey_id))

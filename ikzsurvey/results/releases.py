@@ -38,9 +38,10 @@ from ..db import autocommit_engine, db, write_transaction
 from ..models import OpenLink, Release, Survey, Wave, now, today
 from ..surveys import pinned_question_sets, registry
 from . import stored
+from .comment_parts import DEFAULT_PARTITION, choose_parts
 from .release_audit import Earlier, audit_survey
 from .release_counts import atom_counts, is_segment, view_of
-from .service import survey_results
+from .service import FREE_TEXT_MINIMUM, survey_results
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +75,10 @@ def request(survey_id: int) -> list[int]:
         if survey is None:
             return []
         existing = _releases(survey_id)
+        partition = survey.comment_partition
         for waves in wanted(survey):
-            same = [r for r in existing if tuple(r.wave_ids) == waves]
+            same = [r for r in existing if tuple(r.wave_ids) == waves
+                    and r.comment_partition == partition]
             if any(r.status != "failed" for r in same):
                 continue
             if same:
@@ -83,7 +86,7 @@ def request(survey_id: int) -> list[int]:
                 continue
             release = Release(survey_id=survey_id, wave_ids=list(waves), status="queued",
                               number=max((r.number for r in existing), default=0) + 1,
-                              progress=0)
+                              progress=0, comment_partition=partition)
             session.add(release)
             existing.append(release)
         session.flush()
@@ -155,7 +158,8 @@ def _run(release_id: int) -> None:
     earlier = [r for r in _releases(survey.id) if r.status == "ready"]
     beat = _Heartbeat(release_id)
     try:
-        results, shown, summary = build(survey, tuple(release.wave_ids), earlier, beat)
+        results, shown, summary = build(survey, tuple(release.wave_ids), earlier, beat,
+                                        partition=release.comment_partition)
     except Exception as exc:
         logger.exception("release %s of survey %s failed", release.number, survey.id)
         db.session.rollback()
@@ -193,7 +197,7 @@ class _Heartbeat:
 
 
 def build(survey: Survey, wave_ids: tuple[int, ...], earlier: Sequence[Release],
-          progress=None) -> tuple[dict, list, dict]:
+          progress=None, partition: str = DEFAULT_PARTITION) -> tuple[dict, list, dict]:
     """Count, audit and summarise one release (see the module docs): its stored results,
     the cells it shows and how the audit went."""
     started = time.perf_counter()
@@ -218,6 +222,15 @@ def build(survey: Survey, wave_ids: tuple[int, ...], earlier: Sequence[Release],
     audit = audit_survey(fine, dimensions, aggregations, k, open_segments, before, progress)
     results = survey_results(survey, registry(), waves=waves, question_sets=sets,
                              released=view_of(fine, kinds, k, wave_ids), audited=audit.shown)
+    texts = [r for r in results.questions if r.aggregation == "text"]
+    results.comment_partition = partition
+    results.comments = choose_parts(
+        survey.id, partition, dimensions, [r.key for r in texts],
+        # A part's list tells how many wrote a comment in its cell: the audit modelled
+        # that number in every cell it let through.
+        {(r.key, cell) for r in texts for cell in audit.shown},
+        max(k, FREE_TEXT_MINIMUM),
+        [part for r in earlier for part in stored.comment_parts(r.results)])
     summary = {
         "counting_seconds": round(counted - started, 3),
         "audit_seconds": round(audit.seconds, 3),
@@ -225,6 +238,7 @@ def build(survey: Survey, wave_ids: tuple[int, ...], earlier: Sequence[Release],
         "shown": len(audit.shown),
         "hidden_by_audit": len(audit.hidden_by_audit),
         "earlier_releases": [e.label for e in before],
+        "comment_parts": len(results.comments),
     }
     shown = sorted(([*cell] for cell in audit.shown), key=repr)
     return stored.dump(results), shown, summary

@@ -121,6 +121,9 @@ class SurveyResults:
     scores: list[ScoreResult]
     responses: dict[Cell, int | None]  # None where suppressed
     invitations: dict[Cell, int]
+    #: Free text of a release: its partition and the parts shown (:mod:`.comment_parts`).
+    comment_partition: str = "municipality"
+    comments: list = field(default_factory=list)
 
     def question(self, set_id: str, question_id: str) -> QuestionResult | None:
         for result in self.questions:

@@ -3,7 +3,8 @@
 :func:`dump` keeps every number a surface shows — per question and cell the released
 numbers (:meth:`.service.CellResult.as_dict`), number questions' layouts, responses and
 invitations per cell — and nothing else: a suppressed cell is stored as suppressed, without
-its numbers, so not even the database holds more than was released. :func:`load` rebuilds
+its numbers, so not even the database holds more than was released — and the free-text
+parts it shows (:mod:`.comment_parts`: which comments, by id). :func:`load` rebuilds
 the results with the survey's pinned question sets; plugin scores are computed again from
 the stored numbers (they are functions of released numbers only, see
 :func:`.service.compute_scores`).
@@ -15,6 +16,7 @@ from typing import Any
 
 from ..plugins import Registry
 from .bins import Bin, BinLayout
+from .comment_parts import CommentPart
 from .service import (
     CellResult,
     QuestionResult,
@@ -43,6 +45,8 @@ def dump(results: SurveyResults) -> dict[str, Any]:
         "waves": [[w.id, w.number, w.status] for w in results.waves],
         "responses": [[*cell, n] for cell, n in results.responses.items()],
         "invitations": [[*cell, n] for cell, n in results.invitations.items()],
+        "comment_partition": results.comment_partition,
+        "comments": [part.as_json() for part in results.comments],
         "questions": [
             {
                 "set": r.question_set.id,
@@ -95,7 +99,14 @@ def load(payload: dict[str, Any], sets, registry: Registry, hook=None) -> Survey
         scores=compute_scores(hook, list(sets), questions, cells, payload["k"]),
         responses={_cell(row[:3]): row[3] for row in payload["responses"]},
         invitations={_cell(row[:3]): row[3] for row in payload["invitations"]},
+        comment_partition=payload["comment_partition"],
+        comments=comment_parts(payload),
     )
+
+
+def comment_parts(payload: dict[str, Any] | None) -> list[CommentPart]:
+    """The free-text parts a stored release shows."""
+    return [CommentPart.from_json(p) for p in (payload or {}).get("comments", ())]
 
 
 def _cell_result(cell: tuple, numbers: dict[str, Any]) -> CellResult:

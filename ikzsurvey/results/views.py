@@ -6,7 +6,7 @@ register their routes on the same blueprint.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import (
     Blueprint,
@@ -122,6 +122,7 @@ def dashboard(survey_id: int, public_wave: int | None):
         analysis=analysis,
         labels=_labels(scope),
         releases=releases,
+        partition_choices=release_views.partition_choices(),
     )
 
 
@@ -187,38 +188,38 @@ COMMENTS_ON_DASHBOARD = 10
 @dataclass
 class ShownComments:
     texts: list[str]
-    total: int  # released comments in the selection
+    total: int  # released comments of the parts shown
+    #: The parts' names, when they are not the selection itself (a note says so).
+    parts: list[str] = field(default_factory=list)
 
 
 def released_comments(
     scope: Scope, results: SurveyResults, selection: Selection,
     limit: int | None = COMMENTS_ON_DASHBOARD,
 ) -> dict:
-    """Released free texts of the selection, per question — only where the free-text
-    question's cell is released (at least max(k, 10) answers). Ordered by their random
-    ids: shuffled, and never grouped by respondent. At most ``limit`` texts each."""
+    """Released free texts per question: those of the release's parts (one fixed partition,
+    :mod:`.comment_parts`) that overlap the selection, whatever the filter — ordered by their
+    random ids: shuffled, and never grouped by respondent. At most ``limit`` texts each. A
+    question without such a part is missing from the result."""
     shown = {}
-    for result in results.questions:
-        if result.aggregation != "text" or result.cells[selection.cell].suppressed:
+    labels = _labels(scope)
+    for key in dict.fromkeys(p.question for p in results.comments):
+        parts = [p for p in results.comments if p.question == key
+                 and p.overlaps(selection.cell)]
+        if not parts:
             continue
-        query = select(Comment).where(
-            Comment.survey_id == scope.survey.id,
-            Comment.question_set_id == result.question_set.id,
-            Comment.question_id == result.question.id,
-            Comment.status.in_(("released", "redacted")),
-            Comment.wave_id.in_([w.id for w in scope.waves]),
-        )
-        if selection.municipality is not ALL:
-            query = query.where(Comment.municipality_id == selection.municipality)
-        if selection.audience is not ALL:
-            query = query.where(Comment.audience_id == selection.audience)
-        if selection.wave is not ALL:
-            query = query.where(Comment.wave_id == selection.wave)
+        ids = sorted({i for p in parts for i in p.ids})
+        query = select(Comment).where(Comment.id.in_(ids),
+                                      Comment.status.in_(("released", "redacted")))
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
         texts = [
             c.shown_text for c in db.session.scalars(query.order_by(Comment.id).limit(limit))
         ]
-        shown[result.key] = ShownComments(texts, total)
+        exact = len(parts) == 1 and parts[0].cell == selection.cell
+        names = [labels["municipality"][p.cell[0]] if p.cell[0] is not ALL
+                 else labels["audience"][p.cell[1]] if p.cell[1] is not ALL else ""
+                 for p in parts]
+        shown[key] = ShownComments(texts, total, [] if exact else names)
     return shown
 
 
