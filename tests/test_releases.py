@@ -403,3 +403,14 @@ def test_organizers_choose_the_partition_and_get_a_new_release(app):
     page = organizer.get(f"/results/{w.survey_id}/questions/sample/remarks?lang=en"
                          ).get_data(as_text=True)
     assert "Neudorf employees 1 Nr. 5" in page and "Altdorf employees 1 Nr. 0" in page
+
+
+def test_the_review_says_where_a_comment_is_shown_in_the_release(app):
+    w = _world(app, EVEN)
+    _remarks(app, w, {("Altdorf", "employees", 1): 10, ("Neudorf", "employees", 1): 2})
+    with app.app_context():
+        close_wave(w, 1, published=True)
+    organizer = _client(app, w, "admin")
+    page = organizer.get(f"/results/{w.survey_id}/comments?lang=en").get_data(as_text=True)
+    assert page.count("In the release: among the answers of Altdorf.") == 10
+    assert page.count("Not shown in the release, whatever you decide") == 2

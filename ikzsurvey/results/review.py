@@ -1,7 +1,9 @@
 """The organizer's publication of waves and the free-text review.
 
-The review lists the free texts of closed waves only: a list that grew while a wave runs
-would tell when each comment arrived (docs/privacy.md, "A running wave").
+The review lists the free texts of the organizer's release (its closed waves): a list that
+grew while a wave runs would tell when each comment arrived (docs/privacy.md, "A running
+wave"). Each comment says in which part of the release it is shown, if any
+(:mod:`.comment_parts`): the review decides only whether it is shown there.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from ..audit import audit
 from ..auth import organizer_required
 from ..db import db, write_transaction
 from ..models import COMMENT_STATUSES, Comment, Wave
+from ..texts import localize
 from . import releases
-from .scope import Scope, scope_for
+from .scope import Scope, compute, scope_for
+from .suppression import ALL
 from .views import bp
 
 REDACTION_MARK = "[…]"
@@ -102,6 +106,17 @@ def comments(survey_id: int):
             .group_by(Comment.status)
         ).all()
     )
+    # Which part of the release shows each comment (the review decides only whether it is
+    # shown there; a comment outside every part is shown nowhere, whatever its status).
+    part_of = {}
+    if scope.release is not None:
+        names = {m.id: m.name for m in scope.survey.municipalities}
+        names.update({("audience", a.id): localize(a.label) for a in scope.survey.audiences})
+        for part in compute(scope).comments:
+            m, a, _w = part.cell
+            name = (names[m] if m is not ALL else names[("audience", a)] if a is not ALL
+                    else _("the whole cooperation"))
+            part_of.update(dict.fromkeys(part.ids, name))
     questions = {}
     for result_set in _question_sets(scope.survey):
         for q in result_set.questions:
@@ -118,6 +133,7 @@ def comments(survey_id: int):
         questions=questions,
         statuses=COMMENT_STATUSES,
         redaction_mark=REDACTION_MARK,
+        part_of=part_of,
     )
 
 
