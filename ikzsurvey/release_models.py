@@ -27,7 +27,9 @@ class Release(Base):
     """
 
     __tablename__ = "survey_release"
-    __table_args__ = (UniqueConstraint("survey_id", "number"),)
+    # Ids are never reused (SQLite: AUTOINCREMENT), so a process's cache of read releases,
+    # keyed by id, cannot serve a deleted release for a new one.
+    __table_args__ = (UniqueConstraint("survey_id", "number"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"),

@@ -414,3 +414,16 @@ def test_the_review_says_where_a_comment_is_shown_in_the_release(app):
     page = organizer.get(f"/results/{w.survey_id}/comments?lang=en").get_data(as_text=True)
     assert page.count("In the release: among the answers of Altdorf.") == 10
     assert page.count("Not shown in the release, whatever you decide") == 2
+
+
+def test_release_ids_are_never_reused(app):
+    """The cache of read releases is keyed by id: a new release after deleting the old ones
+    must not get an old id."""
+    w = _world(app, EVEN)
+    with app.app_context():
+        close_wave(w, 1, published=True)
+        first = db.session.scalar(select(Release.id))
+        db.session.execute(delete(Release))
+        db.session.commit()
+        release(w)
+        assert db.session.scalar(select(Release.id)) > first

@@ -36,6 +36,7 @@ def upgrade():
                                 name=op.f('fk_survey_release_survey_id_survey'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_release')),
         sa.UniqueConstraint('survey_id', 'number', name=op.f('uq_survey_release_survey_id')),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table('survey_release', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_release_survey_id'), ['survey_id'], unique=False)
