@@ -112,11 +112,14 @@ def comments(survey_id: int):
     if scope.release is not None:
         names = {m.id: m.name for m in scope.survey.municipalities}
         names.update({("audience", a.id): localize(a.label) for a in scope.survey.audiences})
-        for part in compute(scope).comments:
-            m, a, _w = part.cell
-            name = (names[m] if m is not ALL else names[("audience", a)] if a is not ALL
-                    else _("the whole cooperation"))
-            part_of.update(dict.fromkeys(part.ids, name))
+        parts = compute(scope).comments
+        for row in rows:
+            part = next((p for p in parts if p.question == (row.question_set_id, row.question_id)
+                         and p.holds(row.municipality_id, row.audience_id, row.wave_id)), None)
+            if part is not None:
+                m, a, _w = part.cell
+                part_of[row.id] = (names[m] if m is not ALL else names[("audience", a)]
+                                   if a is not ALL else _("the whole cooperation"))
     questions = {}
     for result_set in _question_sets(scope.survey):
         for q in result_set.questions:

@@ -4,7 +4,7 @@
 numbers (:meth:`.service.CellResult.as_dict`), number questions' layouts, responses and
 invitations per cell — and nothing else: a suppressed cell is stored as suppressed, without
 its numbers, so not even the database holds more than was released — and the free-text
-parts it shows (:mod:`.comment_parts`: which comments, by id). :func:`load` rebuilds
+parts it shows (:mod:`.comment_parts`: question, cell, waves). :func:`load` rebuilds
 the results with the survey's pinned question sets; plugin scores are computed again from
 the stored numbers (they are functions of released numbers only, see
 :func:`.service.compute_scores`).

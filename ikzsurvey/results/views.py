@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..auth import is_organizer, role_required
 from ..db import db
@@ -208,8 +208,8 @@ def released_comments(
                  and p.overlaps(selection.cell)]
         if not parts:
             continue
-        ids = sorted({i for p in parts for i in p.ids})
-        query = select(Comment).where(Comment.id.in_(ids),
+        query = select(Comment).where(Comment.survey_id == scope.survey.id,
+                                      or_(*(p.condition() for p in parts)),
                                       Comment.status.in_(("released", "redacted")))
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
         texts = [
