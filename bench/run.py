@@ -13,7 +13,8 @@ line's parameters. The lines (see docs/performance.md):
 * ``memory``       peak RSS of a gunicorn worker serving the results, vs. the 200 MB budget.
 
 Every database is created afresh: a new SQLite file in the work folder, and the
-PostgreSQL database ``bench`` at 127.0.0.1:5432 (dropped and created; never ``test``).
+PostgreSQL database ``bench`` at 127.0.0.1:5432 (dropped and created; never ``test``;
+another name with ``--pg-database``).
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ if __package__ in (None, ""):  # `python bench/run.py`
 
 from bench import seed as seeding  # noqa: E402
 from bench.common import (  # noqa: E402
+    PG_DATABASE,
     PROJECT,
     VENV_BIN,
     Database,
     Gunicorn,
+    checked_database_name,
     default_workdir,
     free_port,
     log,
@@ -340,7 +343,12 @@ def parse_args(argv=None):
     ap.add_argument("--only", default="submit,results",
                     help="phases to run: submit, results (comma-separated)")
     ap.add_argument("--no-peer", action="store_true", help="skip the peer (reference null)")
-    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--workdir", type=Path, default=None,
+                    help="where the SQLite files, instance folders and logs go "
+                         "(default $TMPDIR/ikzsurvey-bench; one per concurrent benchmark)")
+    ap.add_argument("--pg-database", default=PG_DATABASE, type=checked_database_name,
+                    help="the PostgreSQL database dropped and created (default: "
+                         "$BENCH_PG_DATABASE or bench; never test)")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--app-env", action="append", default=[], metavar="NAME=VALUE",
                     help="extra environment for our app's server in the submit phase "
@@ -373,7 +381,7 @@ def main(argv=None) -> int:
         log(f"peer harness not found at {peer.scripts}: reference left empty")
         peer = None
     for kind in kinds:
-        db = Database(kind, args.workdir)
+        db = Database(kind, args.workdir, args.pg_database)
         info = prepare(db)
         if "submit" in args.only:
             # The peer runs right before each database's submit phase (on its own SQLite,

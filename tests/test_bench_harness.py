@@ -66,3 +66,18 @@ def test_one_round_is_the_old_way_and_rounds_never_exceed_the_journeys(monkeypat
     args = SimpleNamespace(rounds=rounds, responses=2, concurrency=8, seed=1)
     run.alternate(("a", [], 1), ("b", [], 2), args, None)
     assert calls == ([2, 2] if rounds == 1 else [1, 1, 1, 1])
+
+
+def test_the_benchmark_never_drops_a_database_it_must_not(tmp_path):
+    from bench.common import Database, checked_database_name
+
+    assert checked_database_name("bench_rel") == "bench_rel"
+    for name in ("test", "postgres", "TEST", "template1", "bench; DROP", "bench-rel"):
+        with pytest.raises(SystemExit):
+            checked_database_name(name)
+    db = Database("postgresql", tmp_path, "bench_rel")
+    assert db.url.endswith("/bench_rel") and db.url.startswith("postgresql+psycopg://")
+    assert db.dsn.endswith("/bench_rel")
+    assert run.parse_args(["--pg-database", "bench_rel"]).pg_database == "bench_rel"
+    with pytest.raises(SystemExit):
+        run.parse_args(["--pg-database", "test"])
