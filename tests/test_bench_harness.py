@@ -1,5 +1,6 @@
-"""The benchmark's own arithmetic (bench/): rounds of ours and the bound taking turns, and
-their figures combined as one run. (The benchmark itself runs with `make bench`, not here.)"""
+"""The benchmark's own arithmetic (bench/): rounds of ours and the bound taking turns, their
+figures combined as one run, the lines' ratios and targets, and which lines run at which
+size. (The benchmark itself runs with `make bench`, not here.)"""
 
 from __future__ import annotations
 
@@ -81,3 +82,58 @@ def test_the_benchmark_never_drops_a_database_it_must_not(tmp_path):
     assert run.parse_args(["--pg-database", "bench_rel"]).pg_database == "bench_rel"
     with pytest.raises(SystemExit):
         run.parse_args(["--pg-database", "test"])
+
+
+@pytest.mark.parametrize(
+    ("ours", "reference", "better", "target", "ratio", "met"),
+    [
+        (3.0, 2.0, "lower", 2.0, 1.5, True),
+        (4.0, 2.0, "lower", 2.0, 2.0, True),  # the target itself is met
+        (4.2, 2.0, "lower", 2.0, 2.1, False),
+        (6.0, 1.0, "higher", 5.0, 6.0, True),
+        (4.0, 1.0, "higher", 5.0, 4.0, False),
+        (None, 1.0, "lower", 2.0, None, False),  # no figure, nothing met
+        (1.0, 0.0, "lower", 2.0, None, False),  # a reference of 0 gives no ratio
+        (1.0, None, "higher", 5.0, None, False),
+    ],
+)
+def test_a_line_is_judged_by_ours_over_the_reference(ours, reference, better, target, ratio,
+                                                     met):
+    from bench.lines import judged
+
+    line = judged(ours, reference, better, target)
+    assert line == {"ours": ours, "reference": reference, "ratio": ratio, "better": better,
+                    "target": target, "met": met}
+
+
+def test_a_line_needs_a_direction():
+    from bench.lines import judged
+
+    with pytest.raises(ValueError, match="better"):
+        judged(1.0, 1.0, "smaller", 2.0)
+
+
+def test_median_of_timings_is_rounded_and_skips_missing_ones():
+    from bench.lines import median
+
+    assert median([0.3, None, 0.1, 0.2]) == 0.2
+    assert median([0.0012344, 0.0012349, 0.0099], 6) == 0.001235
+    assert median([]) is None
+
+
+def test_results_at_every_size_and_memory_at_its_own():
+    from bench.results_phases import line_plan
+
+    sizes = [10_000, 100_000, 1_000_000]
+    assert line_plan(sizes, set(run.PHASES), 1_000_000) == {
+        10_000: ["results"], 100_000: ["results"], 1_000_000: ["results", "memory"]}
+    assert line_plan(sizes, {"memory"}, 1_000_000) == {1_000_000: ["memory"]}
+
+
+def test_sizes_and_lines_are_parsed_strictly():
+    assert run.parse_sizes("100_000, 1000000,100000") == [100_000, 1_000_000]
+    assert run.parse_only("results, memory") == {"results", "memory"}
+    with pytest.raises(ValueError, match="result"):
+        run.parse_only("result")
+    with pytest.raises(SystemExit):
+        run.parse_args(["--sizes", "1000", "--memory-size", "5000"])

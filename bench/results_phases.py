@@ -1,0 +1,139 @@
+"""The benchmark's lines on seeded data: ``results`` and ``memory`` (see
+docs/performance.md).
+
+For each size the results survey is seeded up to that many responses (bench/seed.py, plain
+SQL), then its release is prepared (bench/release_bench.py ``prepare``: the old one deleted,
+a new one computed and stored — the surfaces read nothing else), then the lines due at that
+size run (:func:`line_plan`).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bench import seed as seeding
+from bench.common import Database, Gunicorn, free_port, log, rss_kib, run_json
+from bench.lines import emit, ratio
+
+RESULTS_TARGET = 1.5
+MEMORY_BUDGET_MB = 200.0
+OUR_APP = "ikzsurvey:create_app()"
+#: The lines on seeded data, in the order they run at one size.
+SEEDED_LINES = ("results", "memory")
+#: The lines that read the stored release (so it is prepared first at their sizes).
+READING_LINES = frozenset({"results", "memory"})
+
+
+def line_plan(sizes, only, memory_size) -> dict[int, list[str]]:
+    """Size → the lines that run at it, in order: ``results`` at every size, ``memory`` at
+    its own; only those in ``only``. Sizes at which nothing runs are left out (nothing is
+    seeded for them)."""
+    plan = {}
+    for size in sorted(set(sizes)):
+        due = {"results": True, "memory": size == memory_size}
+        names = [name for name in SEEDED_LINES if due[name] and name in only]
+        if names:
+            plan[size] = names
+    return plan
+
+
+def results_phase(db: Database, info: dict, args) -> None:
+    survey = info["surveys"]["results"]
+    plan = line_plan(args.sizes, args.only, args.memory_size)
+    seed_seconds = 0.0
+    for size, names in plan.items():
+        log(f"{db.kind}: seeding to {size} responses")
+        s = seeding.seed(db, survey, size)
+        seed_seconds += s["seconds"]
+        log(f"{db.kind}: seeded +{s['added']} in {s['seconds']} s")
+        prepared = None
+        if READING_LINES.intersection(names):
+            log(f"{db.kind}: preparing the release at {size}")
+            prepared = run_json([sys.executable, "-m", "bench.release_bench", "prepare",
+                                 "--survey", str(survey["id"])], env=db.env(), timeout=7200)
+            log(f"{db.kind}: release {prepared['release']} prepared in "
+                f"{prepared['prepared_in_s']} s: {prepared['summary']}")
+        for name in names:
+            log(f"{db.kind}: {name} at {size}")
+            if name == "results":
+                results_line(db, info, args, size, prepared,
+                             {"seeded_in_s": s["seconds"],
+                              "seeded_total_s": round(seed_seconds, 1)})
+            else:
+                memory_phase(db, info, size)
+
+
+def results_line(db: Database, info: dict, args, size: int, prepared: dict,
+                 seeded: dict) -> None:
+    survey = info["surveys"]["results"]
+    res = run_json([sys.executable, "-m", "bench.results_bench", "--survey", str(survey["id"]),
+                    "--token", info["token"], "--repeat", str(args.repeat)],
+                   env=db.env(), timeout=7200)
+    r = ratio(res["ours_s"], res["bound_s"])
+    emit({
+        "name": "results", "database": db.kind, "unit": "s",
+        "ours": res["ours_s"], "reference": res["bound_s"], "ratio": r,
+        "better": "lower", "target": RESULTS_TARGET,
+        "met": bool(r is not None and r <= RESULTS_TARGET),
+        "responses": size, "answers": size * 20, "by": "municipality,audience",
+        "repeat": args.repeat, "ours_all_s": res["ours_all_s"],
+        "reference_all_s": res["bound_all_s"], "ours_cached_s": res["ours_cached_s"],
+        "response_bytes": res["response_bytes"], "bound_rows": res["bound_rows"],
+        "release_prepared_in_s": prepared["prepared_in_s"],
+        **seeded,
+    })
+
+
+def memory_phase(db: Database, info: dict, size: int) -> None:
+    """Peak RSS (VmHWM) of the gunicorn workers: over their life, and while serving results.
+
+    A worker's lifetime peak may be set at start-up; to see what serving the results adds,
+    the peak is reset after start-up (``echo 5 > /proc/<pid>/clear_refs``, Linux ≥ 4.0) and
+    read again after the requests. ``ours`` is the lifetime peak (the larger of the two).
+    """
+    survey = info["surveys"]["results"]
+    url_path = f"/api/v1/surveys/{survey['id']}/results?by=municipality,audience"
+    with Gunicorn(OUR_APP, db.env(), 2, free_port(), db.workdir / f"gunicorn-mem-{db.kind}.log",
+                  timeout=1800) as server:
+        pids = server.workers()
+        startup = {pid: rss_kib(pid) for pid in pids}
+        reset = True
+        for pid in pids:
+            try:
+                Path(f"/proc/{pid}/clear_refs").write_text("5")
+            except OSError:
+                reset = False
+        times = []
+        # Sequential calls; each worker reads the release once (its own cache), then hits.
+        for _ in range(4):
+            req = urllib.request.Request(server.base + url_path,
+                                         headers={"Authorization": f"Bearer {info['token']}"})
+            t0 = time.perf_counter()
+            with urllib.request.urlopen(req, timeout=1800) as resp:
+                resp.read()
+                status = resp.status
+            times.append(round(time.perf_counter() - t0, 3))
+            if status != 200:
+                raise RuntimeError(f"results API {status}")
+        after = {pid: rss_kib(pid) for pid in pids}
+    mb = lambda kib: round(kib / 1024, 1)  # noqa: E731
+    startup_peak = max(v["VmHWM"] for v in startup.values())
+    serving_peak = max(v["VmHWM"] for v in after.values())
+    peak_mb = mb(max(startup_peak, serving_peak))
+    r = ratio(peak_mb, MEMORY_BUDGET_MB)
+    emit({
+        "name": "memory", "database": db.kind, "unit": "MB",
+        "ours": peak_mb, "reference": MEMORY_BUDGET_MB, "ratio": r,
+        "better": "lower", "target": 1.0, "met": bool(r is not None and r < 1.0),
+        "responses": size, "workers": 2, "measure": "max VmHWM of the workers (lifetime)",
+        "reference_name": "budget: 200 MB per worker",
+        "startup_peak_mb": mb(startup_peak),
+        "serving_peak_mb": mb(serving_peak) if reset else None,
+        "rss_before_mb": mb(max(v["VmRSS"] for v in startup.values())),
+        "rss_after_mb": mb(max(v["VmRSS"] for v in after.values())),
+        "http_s": times,
+    })
+
