@@ -1,4 +1,4 @@
-"""The benchmark's lines on seeded data: ``results`` and ``memory`` (see
+"""The benchmark's lines on seeded data: ``results``, ``memory`` and ``release`` (see
 docs/performance.md).
 
 For each size the results survey is seeded up to that many responses (bench/seed.py, plain
@@ -16,24 +16,26 @@ from pathlib import Path
 
 from bench import seed as seeding
 from bench.common import Database, Gunicorn, free_port, log, rss_kib, run_json
-from bench.lines import emit, ratio
+from bench.lines import emit, judged, ratio
 
 RESULTS_TARGET = 1.5
 MEMORY_BUDGET_MB = 200.0
+RELEASE_TARGET = 2.0
 OUR_APP = "ikzsurvey:create_app()"
 #: The lines on seeded data, in the order they run at one size.
-SEEDED_LINES = ("results", "memory")
+SEEDED_LINES = ("results", "memory", "release")
 #: The lines that read the stored release (so it is prepared first at their sizes).
 READING_LINES = frozenset({"results", "memory"})
 
 
-def line_plan(sizes, only, memory_size) -> dict[int, list[str]]:
+def line_plan(sizes, only, release_sizes, memory_size) -> dict[int, list[str]]:
     """Size → the lines that run at it, in order: ``results`` at every size, ``memory`` at
-    its own; only those in ``only``. Sizes at which nothing runs are left out (nothing is
-    seeded for them)."""
+    its own, ``release`` at ``release_sizes``; only those in ``only``. Sizes at which
+    nothing runs are left out (nothing is seeded for them)."""
     plan = {}
     for size in sorted(set(sizes)):
-        due = {"results": True, "memory": size == memory_size}
+        due = {"results": True, "memory": size == memory_size,
+               "release": size in release_sizes}
         names = [name for name in SEEDED_LINES if due[name] and name in only]
         if names:
             plan[size] = names
@@ -42,7 +44,7 @@ def line_plan(sizes, only, memory_size) -> dict[int, list[str]]:
 
 def results_phase(db: Database, info: dict, args) -> None:
     survey = info["surveys"]["results"]
-    plan = line_plan(args.sizes, args.only, args.memory_size)
+    plan = line_plan(args.sizes, args.only, args.release_sizes, args.memory_size)
     seed_seconds = 0.0
     for size, names in plan.items():
         log(f"{db.kind}: seeding to {size} responses")
@@ -62,8 +64,10 @@ def results_phase(db: Database, info: dict, args) -> None:
                 results_line(db, info, args, size, prepared,
                              {"seeded_in_s": s["seconds"],
                               "seeded_total_s": round(seed_seconds, 1)})
-            else:
+            elif name == "memory":
                 memory_phase(db, info, size)
+            else:
+                release_line(db, info, args, size)
 
 
 def results_line(db: Database, info: dict, args, size: int, prepared: dict,
@@ -84,6 +88,27 @@ def results_line(db: Database, info: dict, args, size: int, prepared: dict,
         "response_bytes": res["response_bytes"], "bound_rows": res["bound_rows"],
         "release_prepared_in_s": prepared["prepared_in_s"],
         **seeded,
+    })
+
+
+def release_line(db: Database, info: dict, args, size: int) -> None:
+    survey = info["surveys"]["results"]
+    res = run_json([sys.executable, "-m", "bench.release_bench", "build",
+                    "--survey", str(survey["id"]), "--repeat", str(args.repeat)],
+                   env=db.env(), timeout=7200)
+    emit({
+        "name": "release", "database": db.kind, "unit": "s",
+        **judged(res["ours_s"], res["bound_s"], "lower", RELEASE_TARGET),
+        "responses": size, "release_wave_ids": res["wave_ids"],
+        "release_responses": res["responses"], "repeat": args.repeat,
+        "counting_s": res["counting_s"], "audit_s": res["audit_s"],
+        "rest_s": (round(res["ours_s"] - res["counting_s"] - res["audit_s"], 4)),
+        "ours_all_s": res["ours_all_s"], "reference_all_s": res["bound_all_s"],
+        "counting_all_s": res["counting_all_s"], "audit_all_s": res["audit_all_s"],
+        "solves": res["solves"], "shown": res["shown"],
+        "hidden_by_audit": res["hidden_by_audit"], "comment_parts": res["comment_parts"],
+        "release_bytes": res["results_bytes"],
+        "reference_name": "release_counts.atom_counts for the same waves (the GROUP BYs)",
     })
 
 
@@ -137,3 +162,7 @@ def memory_phase(db: Database, info: dict, size: int) -> None:
         "http_s": times,
     })
 
+
+def default_release_sizes(sizes) -> list[int]:
+    """The two largest sizes (full run: 100k and 1M; quick: 1k and 10k)."""
+    return sorted(set(sizes))[-2:]

@@ -11,9 +11,11 @@ line's parameters. The lines (see docs/performance.md):
                    our pages and inserting with plain SQL, under the same gunicorn settings;
 * ``results``      the results API (reading the stored release) vs. one hand-written
                    GROUP BY over the answers, seconds, per size;
-* ``memory``       peak RSS of a gunicorn worker serving the results, vs. the 200 MB budget.
+* ``memory``       peak RSS of a gunicorn worker serving the results, vs. the 200 MB budget;
+* ``release``      computing and auditing a release (``releases.build``) vs. its GROUP BYs
+                   alone (``release_counts.atom_counts``), at the two largest sizes.
 
-The last two are in bench/results_phases.py. Every database is created afresh: a new
+The last three are in bench/results_phases.py. Every database is created afresh: a new
 SQLite file in the work folder, and the PostgreSQL database ``bench`` at 127.0.0.1:5432
 (dropped and created; never ``test``; another name with ``--pg-database``).
 """
@@ -45,7 +47,7 @@ from bench.common import (  # noqa: E402
 from bench.lines import OUT, emit, ratio  # noqa: E402, F401 (ratio: used by the tests too)
 from bench.load import Browser, combine, journey, run_load, warm_up  # noqa: E402
 from bench.peer import Peer  # noqa: E402
-from bench.results_phases import SEEDED_LINES, results_phase  # noqa: E402
+from bench.results_phases import SEEDED_LINES, default_release_sizes, results_phase  # noqa: E402
 
 MUNICIPALITIES = ("Bergheim", "Tannau", "Wiesenbach", "Kleinmühlen")
 SUBMIT_TARGET_PEER = 5.0
@@ -240,8 +242,11 @@ def parse_args(argv=None):
                          "(default 10000,100000,1000000; quick 1000,10000)")
     ap.add_argument("--memory-size", type=int, default=None,
                     help="size at which worker memory is measured (default: the largest)")
+    ap.add_argument("--release-sizes", default=None,
+                    help="sizes at which computing a release is measured (release; "
+                         "default: the two largest)")
     ap.add_argument("--repeat", type=int, default=None,
-                    help="timed results calls per size (default 3)")
+                    help="timed calls per size of results and release (default 3)")
     ap.add_argument("--only", default=",".join(PHASES),
                     help=f"lines to run, comma-separated: {', '.join(PHASES)} (default: all; "
                          "submit also makes submit-bound)")
@@ -267,8 +272,12 @@ def parse_args(argv=None):
     if not args.sizes:
         ap.error("--sizes: at least one size")
     args.memory_size = args.memory_size or max(args.sizes)
-    if args.memory_size not in args.sizes:
-        ap.error(f"--memory-size: {args.memory_size} not among --sizes {args.sizes}")
+    args.release_sizes = (default_release_sizes(args.sizes) if args.release_sizes is None
+                          else parse_sizes(args.release_sizes))
+    for name, sizes in (("--memory-size", [args.memory_size]),
+                        ("--release-sizes", args.release_sizes)):
+        if not set(sizes) <= set(args.sizes):
+            ap.error(f"{name}: {sizes} not among --sizes {args.sizes}")
     if args.repeat is None:
         args.repeat = 3
     try:

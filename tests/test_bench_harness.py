@@ -121,19 +121,40 @@ def test_median_of_timings_is_rounded_and_skips_missing_ones():
     assert median([]) is None
 
 
-def test_results_at_every_size_and_memory_at_its_own():
-    from bench.results_phases import line_plan
+def test_full_sizes_plan_each_line_where_it_belongs():
+    from bench.results_phases import default_release_sizes, line_plan
 
     sizes = [10_000, 100_000, 1_000_000]
-    assert line_plan(sizes, set(run.PHASES), 1_000_000) == {
-        10_000: ["results"], 100_000: ["results"], 1_000_000: ["results", "memory"]}
-    assert line_plan(sizes, {"memory"}, 1_000_000) == {1_000_000: ["memory"]}
+    plan = line_plan(sizes, set(run.PHASES), default_release_sizes(sizes), 1_000_000)
+    assert plan == {
+        10_000: ["results"],
+        100_000: ["results", "release"],
+        1_000_000: ["results", "memory", "release"],
+    }
+
+
+def test_only_the_release_line_skips_the_sizes_where_it_does_not_run():
+    from bench.results_phases import line_plan
+
+    plan = line_plan([10_000, 100_000, 1_000_000], {"release"}, [100_000, 1_000_000],
+                     1_000_000)
+    assert plan == {100_000: ["release"], 1_000_000: ["release"]}
+
+
+def test_quick_runs_every_seeded_line_at_small_sizes():
+    args = run.parse_args(["--quick"])
+    assert args.sizes == [1_000, 10_000]
+    assert args.release_sizes == [1_000, 10_000]
+    assert args.memory_size == 10_000
+    assert args.only == set(run.PHASES)
 
 
 def test_sizes_and_lines_are_parsed_strictly():
     assert run.parse_sizes("100_000, 1000000,100000") == [100_000, 1_000_000]
-    assert run.parse_only("results, memory") == {"results", "memory"}
-    with pytest.raises(ValueError, match="result"):
-        run.parse_only("result")
+    assert run.parse_only("results, release") == {"results", "release"}
+    with pytest.raises(ValueError, match="releases"):
+        run.parse_only("releases")
     with pytest.raises(SystemExit):
         run.parse_args(["--sizes", "1000", "--memory-size", "5000"])
+    with pytest.raises(SystemExit):
+        run.parse_args(["--sizes", "1000", "--release-sizes", "5000"])
