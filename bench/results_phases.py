@@ -1,5 +1,5 @@
-"""The benchmark's lines on seeded data: ``results``, ``memory`` and ``release`` (see
-docs/performance.md).
+"""The benchmark's lines on seeded data: ``results``, ``memory``, ``release-read`` and
+``release`` (see docs/performance.md).
 
 For each size the results survey is seeded up to that many responses (bench/seed.py, plain
 SQL), then its release is prepared (bench/release_bench.py ``prepare``: the old one deleted,
@@ -21,21 +21,22 @@ from bench.lines import emit, judged, ratio
 RESULTS_TARGET = 1.5
 MEMORY_BUDGET_MB = 200.0
 RELEASE_TARGET = 2.0
+RELEASE_READ_TARGET = 2.0
 OUR_APP = "ikzsurvey:create_app()"
 #: The lines on seeded data, in the order they run at one size.
-SEEDED_LINES = ("results", "memory", "release")
+SEEDED_LINES = ("results", "memory", "release-read", "release")
 #: The lines that read the stored release (so it is prepared first at their sizes).
-READING_LINES = frozenset({"results", "memory"})
+READING_LINES = frozenset({"results", "memory", "release-read"})
 
 
-def line_plan(sizes, only, release_sizes, memory_size) -> dict[int, list[str]]:
-    """Size → the lines that run at it, in order: ``results`` at every size, ``memory`` at
-    its own, ``release`` at ``release_sizes``; only those in ``only``. Sizes at which
-    nothing runs are left out (nothing is seeded for them)."""
+def line_plan(sizes, only, release_sizes, read_size, memory_size) -> dict[int, list[str]]:
+    """Size → the lines that run at it, in order: ``results`` at every size, ``memory`` and
+    ``release-read`` at theirs, ``release`` at ``release_sizes``; only those in ``only``.
+    Sizes at which nothing runs are left out (nothing is seeded for them)."""
     plan = {}
     for size in sorted(set(sizes)):
         due = {"results": True, "memory": size == memory_size,
-               "release": size in release_sizes}
+               "release-read": size == read_size, "release": size in release_sizes}
         names = [name for name in SEEDED_LINES if due[name] and name in only]
         if names:
             plan[size] = names
@@ -44,7 +45,8 @@ def line_plan(sizes, only, release_sizes, memory_size) -> dict[int, list[str]]:
 
 def results_phase(db: Database, info: dict, args) -> None:
     survey = info["surveys"]["results"]
-    plan = line_plan(args.sizes, args.only, args.release_sizes, args.memory_size)
+    plan = line_plan(args.sizes, args.only, args.release_sizes, args.read_size,
+                     args.memory_size)
     seed_seconds = 0.0
     for size, names in plan.items():
         log(f"{db.kind}: seeding to {size} responses")
@@ -66,6 +68,8 @@ def results_phase(db: Database, info: dict, args) -> None:
                               "seeded_total_s": round(seed_seconds, 1)})
             elif name == "memory":
                 memory_phase(db, info, size)
+            elif name == "release-read":
+                release_read_lines(db, info, args, size, prepared)
             else:
                 release_line(db, info, args, size)
 
@@ -89,6 +93,32 @@ def results_line(db: Database, info: dict, args, size: int, prepared: dict,
         "release_prepared_in_s": prepared["prepared_in_s"],
         **seeded,
     })
+
+
+def release_read_lines(db: Database, info: dict, args, size: int, prepared: dict) -> None:
+    """Two lines against the same lookup: the API (``surface: api``) and the dashboard."""
+    survey = info["surveys"]["results"]
+    res = run_json([sys.executable, "-m", "bench.release_read_bench",
+                    "--survey", str(survey["id"]), "--token", info["token"],
+                    "--email", info["account"]["email"], "--repeat", str(args.read_repeat)],
+                   env=db.env(BENCH_ADMIN_PASSWORD=info["account"]["password"]), timeout=3600)
+    for surface, path in (("api", f"/api/v1/surveys/{survey['id']}/results"
+                                  "?by=municipality,audience"),
+                          ("dashboard", f"/results/{survey['id']}/")):
+        emit({
+            "name": "release-read", "database": db.kind, "unit": "s",
+            **judged(res[f"{surface}_s"], res["reference_s"], "lower", RELEASE_READ_TARGET),
+            "surface": surface, "path": path, "responses": size,
+            "release_wave_ids": prepared["wave_ids"], "repeat": args.read_repeat,
+            "ours_all_s": res[f"{surface}_all_s"], "reference_all_s": res["reference_all_s"],
+            "ours_cached_s": res[f"{surface}_cached_s"],
+            "response_bytes": res[f"{surface}_bytes"],
+            "release_bytes": prepared["results_bytes"],
+            "reader": ("admin bearer token" if surface == "api"
+                       else "organizer account, signed in through the login form"),
+            "reference_name": "SELECT results FROM survey_release WHERE id = ?, "
+                              "raw DB-API connection, row fetched and JSON-decoded",
+        })
 
 
 def release_line(db: Database, info: dict, args, size: int) -> None:

@@ -12,10 +12,12 @@ line's parameters. The lines (see docs/performance.md):
 * ``results``      the results API (reading the stored release) vs. one hand-written
                    GROUP BY over the answers, seconds, per size;
 * ``memory``       peak RSS of a gunicorn worker serving the results, vs. the 200 MB budget;
+* ``release-read`` the API and the dashboard served from a stored release vs. a primary-key
+                   lookup of that release, at the largest size;
 * ``release``      computing and auditing a release (``releases.build``) vs. its GROUP BYs
                    alone (``release_counts.atom_counts``), at the two largest sizes.
 
-The last three are in bench/results_phases.py. Every database is created afresh: a new
+The last four are in bench/results_phases.py. Every database is created afresh: a new
 SQLite file in the work folder, and the PostgreSQL database ``bench`` at 127.0.0.1:5432
 (dropped and created; never ``test``; another name with ``--pg-database``).
 """
@@ -54,6 +56,8 @@ SUBMIT_TARGET_PEER = 5.0
 SUBMIT_TARGET_BOUND = 0.5
 OUR_APP = "ikzsurvey:create_app()"
 BOUND_APP = "bench.bound_app:app"
+#: The organizer's account the dashboard is read with (release-read).
+ADMIN_EMAIL = "organizer@bench.example.org"
 PHASES = ("submit", *SEEDED_LINES)
 
 
@@ -66,7 +70,8 @@ def ikzsurvey(db: Database, *args: str) -> str:
 
 
 def prepare(db: Database) -> dict:
-    """A fresh database with the schema, the cooperation, three surveys and a token."""
+    """A fresh database with the schema, the cooperation, three surveys, an admin token and
+    an organizer's account (its password is shown once, on the command's last line)."""
     log(f"{db.kind}: fresh database, init-db, surveys")
     db.reset()
     ikzsurvey(db, "init-db")
@@ -75,6 +80,9 @@ def prepare(db: Database) -> dict:
     info = run_json([sys.executable, "-m", "bench.app_setup", "Benchmark"], env=db.env())
     info["token"] = ikzsurvey(db, "create-token", "--role", "admin", "--label",
                               "bench").strip().splitlines()[-1]
+    password = ikzsurvey(db, "create-user", "--email", ADMIN_EMAIL, "--role", "admin",
+                         "--cooperation-name", "Benchmark").strip().splitlines()[-1]
+    info["account"] = {"email": ADMIN_EMAIL, "password": password}
     return info
 
 
@@ -242,11 +250,16 @@ def parse_args(argv=None):
                          "(default 10000,100000,1000000; quick 1000,10000)")
     ap.add_argument("--memory-size", type=int, default=None,
                     help="size at which worker memory is measured (default: the largest)")
+    ap.add_argument("--read-size", type=int, default=None,
+                    help="size at which reading a release is measured (release-read; "
+                         "default: the largest)")
     ap.add_argument("--release-sizes", default=None,
                     help="sizes at which computing a release is measured (release; "
                          "default: the two largest)")
     ap.add_argument("--repeat", type=int, default=None,
                     help="timed calls per size of results and release (default 3)")
+    ap.add_argument("--read-repeat", type=int, default=7,
+                    help="timed rounds of release-read (default 7)")
     ap.add_argument("--only", default=",".join(PHASES),
                     help=f"lines to run, comma-separated: {', '.join(PHASES)} (default: all; "
                          "submit also makes submit-bound)")
@@ -272,9 +285,10 @@ def parse_args(argv=None):
     if not args.sizes:
         ap.error("--sizes: at least one size")
     args.memory_size = args.memory_size or max(args.sizes)
+    args.read_size = args.read_size or max(args.sizes)
     args.release_sizes = (default_release_sizes(args.sizes) if args.release_sizes is None
                           else parse_sizes(args.release_sizes))
-    for name, sizes in (("--memory-size", [args.memory_size]),
+    for name, sizes in (("--memory-size", [args.memory_size]), ("--read-size", [args.read_size]),
                         ("--release-sizes", args.release_sizes)):
         if not set(sizes) <= set(args.sizes):
             ap.error(f"{name}: {sizes} not among --sizes {args.sizes}")
