@@ -16,7 +16,9 @@ release, timed in one process (run with the app's environment; prints one JSON l
   ``json`` column itself; SQLite's text is decoded with ``json.loads``).
 
 One untimed call of each, then ``--repeat`` rounds of reference, API, dashboard; medians.
-The cached figures (the same calls answered from the results cache) are reported too.
+The cached figures (the same calls answered from the results cache) are reported too. A
+surface that answers other than 200 is not timed: its error (status, exception) is in the
+output, and the others are still measured.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import re
 import sys
 import time
 
+from flask import got_request_exception
 from sqlalchemy import select
 
 from ikzsurvey import create_app
@@ -95,14 +98,21 @@ def main(argv=None) -> int:
             raw.close()
         return elapsed, len(payload["questions"])
 
+    errors: list[Exception] = []
+    got_request_exception.connect(lambda _app, exception, **_kw: errors.append(exception), app,
+                                  weak=False)
+
     def request(client, url, clear=True, **kwargs) -> tuple[float, int]:
         if clear:
             cache.clear()
+        errors.clear()
         t0 = time.perf_counter()
         resp = client.get(url, **kwargs)
         elapsed = time.perf_counter() - t0
         if resp.status_code != 200:
-            raise SystemExit(f"{url} answered {resp.status_code}: {resp.data[:300]!r}")
+            cause = f": {type(errors[0]).__name__}: {str(errors[0]).splitlines()[0][:300]}" \
+                if errors else ""
+            raise Failed(f"{url} answered {resp.status_code}{cause}")
         return elapsed, len(resp.data)
 
     def api(clear=True):
@@ -111,27 +121,39 @@ def main(argv=None) -> int:
     def dashboard(clear=True):
         return request(dashboard_client, dashboard_url, clear)
 
-    lookup(), api(), dashboard()  # untimed: connections, imports, templates
-    times = {"reference": [], "api": [], "dashboard": []}
+    calls = {"reference": lookup, "api": api, "dashboard": dashboard}
+    failed = {}
+    for name, call in calls.items():  # untimed: connections, imports, templates
+        try:
+            call()
+        except Failed as exc:  # reported in the line, the other surfaces still measured
+            failed[name] = str(exc)
+    if "reference" in failed:
+        raise SystemExit(failed["reference"])
+    calls = {name: call for name, call in calls.items() if name not in failed}
+    times = {name: [] for name in calls}
     sizes = {}
     for _ in range(args.repeat):
-        for name, call in (("reference", lookup), ("api", api), ("dashboard", dashboard)):
+        for name, call in calls.items():
             elapsed, sizes[name] = call()
             times[name].append(elapsed)
-    cached_api = [api(clear=False)[0] for _ in range(3)]
-    cached_dashboard = [dashboard(clear=False)[0] for _ in range(3)]
-    print(json.dumps({
-        "release": release_id,
-        # Microseconds: the lookup takes about a millisecond.
-        "reference_s": median(times["reference"], 6), "api_s": median(times["api"], 6),
-        "dashboard_s": median(times["dashboard"], 6),
-        **{f"{name}_all_s": [round(t, 6) for t in values] for name, values in times.items()},
-        "api_cached_s": median(cached_api, 6),
-        "dashboard_cached_s": median(cached_dashboard, 6),
-        "api_bytes": sizes["api"], "dashboard_bytes": sizes["dashboard"],
-        "release_questions": sizes["reference"],
-    }))
+    cached = {name: [calls[name](clear=False)[0] for _ in range(3)]
+              for name in ("api", "dashboard") if name in calls}
+    out = {"release": release_id, "release_questions": sizes["reference"]}
+    for name in ("reference", "api", "dashboard"):
+        # Microseconds: the lookup takes a millisecond or so.
+        out[f"{name}_s"] = median(times.get(name, []), 6)
+        out[f"{name}_all_s"] = [round(t, 6) for t in times.get(name, [])]
+        out[f"{name}_error"] = failed.get(name)
+        if name != "reference":
+            out[f"{name}_cached_s"] = median(cached.get(name, []), 6)
+            out[f"{name}_bytes"] = sizes.get(name)
+    print(json.dumps(out))
     return 0
+
+
+class Failed(Exception):
+    """A surface answered other than 200."""
 
 
 if __name__ == "__main__":

@@ -29,14 +29,15 @@ SEEDED_LINES = ("results", "memory", "release-read", "release")
 READING_LINES = frozenset({"results", "memory", "release-read"})
 
 
-def line_plan(sizes, only, release_sizes, read_size, memory_size) -> dict[int, list[str]]:
-    """Size → the lines that run at it, in order: ``results`` at every size, ``memory`` and
-    ``release-read`` at theirs, ``release`` at ``release_sizes``; only those in ``only``.
-    Sizes at which nothing runs are left out (nothing is seeded for them)."""
+def line_plan(sizes, only, release_sizes, read_sizes, memory_size) -> dict[int, list[str]]:
+    """Size → the lines that run at it, in order: ``results`` at every size, ``memory`` at
+    its own, ``release-read`` at ``read_sizes``, ``release`` at ``release_sizes``; only
+    those in ``only``. Sizes at which nothing runs are left out (nothing is seeded for
+    them)."""
     plan = {}
     for size in sorted(set(sizes)):
         due = {"results": True, "memory": size == memory_size,
-               "release-read": size == read_size, "release": size in release_sizes}
+               "release-read": size in read_sizes, "release": size in release_sizes}
         names = [name for name in SEEDED_LINES if due[name] and name in only]
         if names:
             plan[size] = names
@@ -45,7 +46,7 @@ def line_plan(sizes, only, release_sizes, read_size, memory_size) -> dict[int, l
 
 def results_phase(db: Database, info: dict, args) -> None:
     survey = info["surveys"]["results"]
-    plan = line_plan(args.sizes, args.only, args.release_sizes, args.read_size,
+    plan = line_plan(args.sizes, args.only, args.release_sizes, args.read_sizes,
                      args.memory_size)
     seed_seconds = 0.0
     for size, names in plan.items():
@@ -96,7 +97,8 @@ def results_line(db: Database, info: dict, args, size: int, prepared: dict,
 
 
 def release_read_lines(db: Database, info: dict, args, size: int, prepared: dict) -> None:
-    """Two lines against the same lookup: the API (``surface: api``) and the dashboard."""
+    """Two lines against the same lookup: the API (``surface: api``) and the dashboard. A
+    surface that failed has ``ours`` null, ``met`` false and its ``error``."""
     survey = info["surveys"]["results"]
     res = run_json([sys.executable, "-m", "bench.release_read_bench",
                     "--survey", str(survey["id"]), "--token", info["token"],
@@ -112,7 +114,7 @@ def release_read_lines(db: Database, info: dict, args, size: int, prepared: dict
             "release_wave_ids": prepared["wave_ids"], "repeat": args.read_repeat,
             "ours_all_s": res[f"{surface}_all_s"], "reference_all_s": res["reference_all_s"],
             "ours_cached_s": res[f"{surface}_cached_s"],
-            "response_bytes": res[f"{surface}_bytes"],
+            "response_bytes": res[f"{surface}_bytes"], "error": res[f"{surface}_error"],
             "release_bytes": prepared["results_bytes"],
             "reader": ("admin bearer token" if surface == "api"
                        else "organizer account, signed in through the login form"),

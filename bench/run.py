@@ -250,8 +250,8 @@ def parse_args(argv=None):
                          "(default 10000,100000,1000000; quick 1000,10000)")
     ap.add_argument("--memory-size", type=int, default=None,
                     help="size at which worker memory is measured (default: the largest)")
-    ap.add_argument("--read-size", type=int, default=None,
-                    help="size at which reading a release is measured (release-read; "
+    ap.add_argument("--read-sizes", default=None,
+                    help="sizes at which reading a release is measured (release-read; "
                          "default: the largest)")
     ap.add_argument("--release-sizes", default=None,
                     help="sizes at which computing a release is measured (release; "
@@ -285,10 +285,11 @@ def parse_args(argv=None):
     if not args.sizes:
         ap.error("--sizes: at least one size")
     args.memory_size = args.memory_size or max(args.sizes)
-    args.read_size = args.read_size or max(args.sizes)
+    args.read_sizes = ([max(args.sizes)] if args.read_sizes is None
+                       else parse_sizes(args.read_sizes))
     args.release_sizes = (default_release_sizes(args.sizes) if args.release_sizes is None
                           else parse_sizes(args.release_sizes))
-    for name, sizes in (("--memory-size", [args.memory_size]), ("--read-size", [args.read_size]),
+    for name, sizes in (("--memory-size", [args.memory_size]), ("--read-sizes", args.read_sizes),
                         ("--release-sizes", args.release_sizes)):
         if not set(sizes) <= set(args.sizes):
             ap.error(f"{name}: {sizes} not among --sizes {args.sizes}")

@@ -125,7 +125,8 @@ def test_full_sizes_plan_each_line_where_it_belongs():
     from bench.results_phases import default_release_sizes, line_plan
 
     sizes = [10_000, 100_000, 1_000_000]
-    plan = line_plan(sizes, set(run.PHASES), default_release_sizes(sizes), 1_000_000, 1_000_000)
+    plan = line_plan(sizes, set(run.PHASES), default_release_sizes(sizes), [1_000_000],
+                     1_000_000)
     assert plan == {
         10_000: ["results"],
         100_000: ["results", "release"],
@@ -137,15 +138,18 @@ def test_only_the_new_lines_skip_the_sizes_where_none_of_them_runs():
     from bench.results_phases import line_plan
 
     plan = line_plan([10_000, 100_000, 1_000_000], {"release", "release-read"},
-                     [100_000, 1_000_000], 1_000_000, 1_000_000)
+                     [100_000, 1_000_000], [1_000_000], 1_000_000)
     assert plan == {100_000: ["release"], 1_000_000: ["release-read", "release"]}
+    plan = line_plan([10_000, 100_000, 1_000_000], {"release-read"}, [], [100_000, 1_000_000],
+                     1_000_000)
+    assert plan == {100_000: ["release-read"], 1_000_000: ["release-read"]}
 
 
 def test_quick_runs_every_seeded_line_at_small_sizes():
     args = run.parse_args(["--quick"])
     assert args.sizes == [1_000, 10_000]
     assert args.release_sizes == [1_000, 10_000]
-    assert args.read_size == args.memory_size == 10_000
+    assert args.read_sizes == [10_000] and args.memory_size == 10_000
     assert args.only == set(run.PHASES)
 
 
@@ -159,4 +163,4 @@ def test_sizes_and_lines_are_parsed_strictly():
     with pytest.raises(SystemExit):
         run.parse_args(["--sizes", "1000", "--release-sizes", "5000"])
     with pytest.raises(SystemExit):
-        run.parse_args(["--sizes", "1000", "--read-size", "5000"])
+        run.parse_args(["--sizes", "1000", "--read-sizes", "1000,5000"])
