@@ -2,7 +2,9 @@
 
 Everything the benchmark writes lives in ``$TMPDIR/ikzsurvey-bench`` (or ``--workdir``): the
 SQLite files, instance folders, server-side sessions, gunicorn logs. On PostgreSQL it uses
-its own database ``bench`` (dropped and created afresh by every run), never ``test``.
+its own database ``bench`` (dropped and created afresh by every run), never ``test``; another
+name with ``BENCH_PG_DATABASE`` or ``--pg-database`` (two benchmarks at once each need their
+own, and their own ``--workdir``).
 """
 
 from __future__ import annotations
@@ -36,10 +38,21 @@ LIKERT_IDS = (
 FREE_TEXT_ID = "remarks"
 
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "bench")
-if not PG_DATABASE.isidentifier() or PG_DATABASE in {"test", "postgres", "root"}:
-    raise SystemExit(f"BENCH_PG_DATABASE={PG_DATABASE!r}: the benchmark drops this database; "
-                     "choose another name")
+#: Databases the benchmark never drops: the CI's, the server's own, and templates.
+FORBIDDEN_DATABASES = frozenset({"test", "postgres", "root", "template0", "template1"})
+
+
+def checked_database_name(name: str) -> str:
+    """``name`` if the benchmark may drop and create a database of that name, else exit: a
+    plain identifier (it is put into ``DROP DATABASE`` as it is), none of
+    :data:`FORBIDDEN_DATABASES`."""
+    if not name.isidentifier() or name.lower() in FORBIDDEN_DATABASES:
+        raise SystemExit(f"PostgreSQL database {name!r}: the benchmark drops this database; "
+                         "choose another name")
+    return name
+
+
+PG_DATABASE = checked_database_name(os.environ.get("BENCH_PG_DATABASE", "bench"))
 
 
 def default_workdir() -> Path:
@@ -52,6 +65,11 @@ class Database:
 
     kind: str  # "sqlite" or "postgresql"
     workdir: Path
+    #: The PostgreSQL database it drops and creates (unused on SQLite).
+    pg_database: str = PG_DATABASE
+
+    def __post_init__(self) -> None:
+        checked_database_name(self.pg_database)
 
     @property
     def sqlite_path(self) -> Path:
@@ -63,14 +81,14 @@ class Database:
         if self.kind == "sqlite":
             return f"sqlite:///{self.sqlite_path}"
         return PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") \
-            + f"/{PG_DATABASE}"
+            + f"/{self.pg_database}"
 
     @property
     def dsn(self) -> str:
         """Plain driver DSN (psycopg) or file path (sqlite3)."""
         if self.kind == "sqlite":
             return str(self.sqlite_path)
-        return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DATABASE}"
+        return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{self.pg_database}"
 
     @property
     def instance(self) -> Path:
@@ -92,7 +110,7 @@ class Database:
         return psycopg.connect(self.dsn, autocommit=True)
 
     def reset(self) -> None:
-        """An empty database: a new SQLite file, or DROP + CREATE DATABASE bench."""
+        """An empty database: a new SQLite file, or DROP + CREATE DATABASE (its name)."""
         shutil.rmtree(self.instance, ignore_errors=True)
         self.instance.mkdir(parents=True)
         if self.kind == "sqlite":
@@ -102,8 +120,8 @@ class Database:
         import psycopg
 
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as con:
-            con.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            con.execute(f"CREATE DATABASE {PG_DATABASE}")
+            con.execute(f"DROP DATABASE IF EXISTS {self.pg_database} WITH (FORCE)")
+            con.execute(f"CREATE DATABASE {self.pg_database}")
 
     def env(self, **extra) -> dict[str, str]:
         """The environment for the app's CLI and gunicorn on this database."""

@@ -9,64 +9,56 @@ line's parameters. The lines (see docs/performance.md):
                    responses/s of N complete respondent journeys on C client threads;
 * ``submit-bound`` ours vs. a bare WSGI app (bench/bound_app.py) serving a static copy of
                    our pages and inserting with plain SQL, under the same gunicorn settings;
-* ``results``      the results API vs. one hand-written GROUP BY, seconds, per size;
-* ``memory``       peak RSS of a gunicorn worker serving the results, vs. the 200 MB budget.
+* ``results``      the results API (reading the stored release) vs. one hand-written
+                   GROUP BY over the answers, seconds, per size;
+* ``memory``       peak RSS of a gunicorn worker serving the results, vs. the 200 MB budget;
+* ``release-read`` the API and the dashboard served from a stored release vs. a primary-key
+                   lookup of that release, at the largest size;
+* ``release``      computing and auditing a release (``releases.build``) vs. its GROUP BYs
+                   alone (``release_counts.atom_counts``), at the two largest sizes.
 
-Every database is created afresh: a new SQLite file in the work folder, and the
-PostgreSQL database ``bench`` at 127.0.0.1:5432 (dropped and created; never ``test``).
+The last four are in bench/results_phases.py. Every database is created afresh: a new
+SQLite file in the work folder, and the PostgreSQL database ``bench`` at 127.0.0.1:5432
+(dropped and created; never ``test``; another name with ``--pg-database``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 if __package__ in (None, ""):  # `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import seed as seeding  # noqa: E402
 from bench.common import (  # noqa: E402
+    PG_DATABASE,
     PROJECT,
     VENV_BIN,
     Database,
     Gunicorn,
+    checked_database_name,
     default_workdir,
     free_port,
     log,
-    rss_kib,
     run_json,
 )
+from bench.lines import OUT, emit, ratio  # noqa: E402, F401 (ratio: used by the tests too)
 from bench.load import Browser, combine, journey, run_load, warm_up  # noqa: E402
 from bench.peer import Peer  # noqa: E402
+from bench.results_phases import SEEDED_LINES, default_release_sizes, results_phase  # noqa: E402
 
 MUNICIPALITIES = ("Bergheim", "Tannau", "Wiesenbach", "Kleinmühlen")
 SUBMIT_TARGET_PEER = 5.0
 SUBMIT_TARGET_BOUND = 0.5
-RESULTS_TARGET = 1.5
-MEMORY_BUDGET_MB = 200.0
 OUR_APP = "ikzsurvey:create_app()"
 BOUND_APP = "bench.bound_app:app"
-
-OUT = []
-
-
-def emit(line: dict) -> None:
-    # Other work on the machine shows here: the 1-minute load average when the line was done.
-    line["loadavg_1m"] = round(os.getloadavg()[0], 2)
-    OUT.append(line)
-    print(json.dumps(line, ensure_ascii=False), flush=True)
-
-
-def ratio(ours, reference):
-    if ours is None or not reference:
-        return None
-    return round(ours / reference, 3)
+#: The organizer's account the dashboard is read with (release-read).
+ADMIN_EMAIL = "organizer@bench.example.org"
+PHASES = ("submit", *SEEDED_LINES)
 
 
 def ikzsurvey(db: Database, *args: str) -> str:
@@ -78,7 +70,8 @@ def ikzsurvey(db: Database, *args: str) -> str:
 
 
 def prepare(db: Database) -> dict:
-    """A fresh database with the schema, the cooperation, three surveys and a token."""
+    """A fresh database with the schema, the cooperation, three surveys, an admin token and
+    an organizer's account (its password is shown once, on the command's last line)."""
     log(f"{db.kind}: fresh database, init-db, surveys")
     db.reset()
     ikzsurvey(db, "init-db")
@@ -87,6 +80,9 @@ def prepare(db: Database) -> dict:
     info = run_json([sys.executable, "-m", "bench.app_setup", "Benchmark"], env=db.env())
     info["token"] = ikzsurvey(db, "create-token", "--role", "admin", "--label",
                               "bench").strip().splitlines()[-1]
+    password = ikzsurvey(db, "create-user", "--email", ADMIN_EMAIL, "--role", "admin",
+                         "--cooperation-name", "Benchmark").strip().splitlines()[-1]
+    info["account"] = {"email": ADMIN_EMAIL, "password": password}
     return info
 
 
@@ -237,87 +233,6 @@ def submit_phase(db: Database, info: dict, args, peer: dict | None) -> None:
         log(f"{db.kind}: gunicorn log of ours:\n{errors_log}")
 
 
-def results_phase(db: Database, info: dict, args) -> None:
-    survey = info["surveys"]["results"]
-    sizes = sorted(args.sizes)
-    seed_seconds = 0.0
-    for size in sizes:
-        log(f"{db.kind}: seeding to {size} responses")
-        s = seeding.seed(db, survey, size)
-        seed_seconds += s["seconds"]
-        log(f"{db.kind}: seeded +{s['added']} in {s['seconds']} s")
-        log(f"{db.kind}: results at {size}")
-        res = run_json([sys.executable, "-m", "bench.results_bench", "--survey", str(survey["id"]),
-                        "--token", info["token"], "--repeat", str(args.repeat)],
-                       env=db.env(), timeout=7200)
-        r = ratio(res["ours_s"], res["bound_s"])
-        emit({
-            "name": "results", "database": db.kind, "unit": "s",
-            "ours": res["ours_s"], "reference": res["bound_s"], "ratio": r,
-            "better": "lower", "target": RESULTS_TARGET,
-            "met": bool(r is not None and r <= RESULTS_TARGET),
-            "responses": size, "answers": size * 20, "by": "municipality,audience",
-            "repeat": args.repeat, "ours_all_s": res["ours_all_s"],
-            "reference_all_s": res["bound_all_s"], "ours_cached_s": res["ours_cached_s"],
-            "response_bytes": res["response_bytes"], "bound_rows": res["bound_rows"],
-            "seeded_in_s": s["seconds"], "seeded_total_s": round(seed_seconds, 1),
-        })
-        if size == args.memory_size:
-            memory_phase(db, info, size)
-
-
-def memory_phase(db: Database, info: dict, size: int) -> None:
-    """Peak RSS (VmHWM) of the gunicorn workers: over their life, and while serving results.
-
-    A worker's lifetime peak may be set at start-up; to see what serving the results adds,
-    the peak is reset after start-up (``echo 5 > /proc/<pid>/clear_refs``, Linux ≥ 4.0) and
-    read again after the requests. ``ours`` is the lifetime peak (the larger of the two).
-    """
-    survey = info["surveys"]["results"]
-    log(f"{db.kind}: memory at {size}")
-    url_path = f"/api/v1/surveys/{survey['id']}/results?by=municipality,audience"
-    with Gunicorn(OUR_APP, db.env(), 2, free_port(), db.workdir / f"gunicorn-mem-{db.kind}.log",
-                  timeout=1800) as server:
-        pids = server.workers()
-        startup = {pid: rss_kib(pid) for pid in pids}
-        reset = True
-        for pid in pids:
-            try:
-                Path(f"/proc/{pid}/clear_refs").write_text("5")
-            except OSError:
-                reset = False
-        times = []
-        # Sequential calls; each worker computes once (its own cache), later ones are hits.
-        for _ in range(4):
-            req = urllib.request.Request(server.base + url_path,
-                                         headers={"Authorization": f"Bearer {info['token']}"})
-            t0 = time.perf_counter()
-            with urllib.request.urlopen(req, timeout=1800) as resp:
-                resp.read()
-                status = resp.status
-            times.append(round(time.perf_counter() - t0, 3))
-            if status != 200:
-                raise RuntimeError(f"results API {status}")
-        after = {pid: rss_kib(pid) for pid in pids}
-    mb = lambda kib: round(kib / 1024, 1)  # noqa: E731
-    startup_peak = max(v["VmHWM"] for v in startup.values())
-    serving_peak = max(v["VmHWM"] for v in after.values())
-    peak_mb = mb(max(startup_peak, serving_peak))
-    r = ratio(peak_mb, MEMORY_BUDGET_MB)
-    emit({
-        "name": "memory", "database": db.kind, "unit": "MB",
-        "ours": peak_mb, "reference": MEMORY_BUDGET_MB, "ratio": r,
-        "better": "lower", "target": 1.0, "met": bool(r is not None and r < 1.0),
-        "responses": size, "workers": 2, "measure": "max VmHWM of the workers (lifetime)",
-        "reference_name": "budget: 200 MB per worker",
-        "startup_peak_mb": mb(startup_peak),
-        "serving_peak_mb": mb(serving_peak) if reset else None,
-        "rss_before_mb": mb(max(v["VmRSS"] for v in startup.values())),
-        "rss_after_mb": mb(max(v["VmRSS"] for v in after.values())),
-        "http_s": times,
-    })
-
-
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -331,16 +246,30 @@ def parse_args(argv=None):
                     help="alternating rounds of ours and the bound in the submit phase "
                          "(default 5; 1: all of ours, then all of the bound)")
     ap.add_argument("--sizes", default=None,
-                    help="stored responses for results, comma-separated "
+                    help="stored responses for the lines on seeded data, comma-separated "
                          "(default 10000,100000,1000000; quick 1000,10000)")
     ap.add_argument("--memory-size", type=int, default=None,
                     help="size at which worker memory is measured (default: the largest)")
+    ap.add_argument("--read-sizes", default=None,
+                    help="sizes at which reading a release is measured (release-read; "
+                         "default: the largest)")
+    ap.add_argument("--release-sizes", default=None,
+                    help="sizes at which computing a release is measured (release; "
+                         "default: the two largest)")
     ap.add_argument("--repeat", type=int, default=None,
-                    help="timed results calls per size (default 3; quick 3)")
-    ap.add_argument("--only", default="submit,results",
-                    help="phases to run: submit, results (comma-separated)")
+                    help="timed calls per size of results and release (default 3)")
+    ap.add_argument("--read-repeat", type=int, default=7,
+                    help="timed rounds of release-read (default 7)")
+    ap.add_argument("--only", default=",".join(PHASES),
+                    help=f"lines to run, comma-separated: {', '.join(PHASES)} (default: all; "
+                         "submit also makes submit-bound)")
     ap.add_argument("--no-peer", action="store_true", help="skip the peer (reference null)")
-    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--workdir", type=Path, default=None,
+                    help="where the SQLite files, instance folders and logs go "
+                         "(default $TMPDIR/ikzsurvey-bench; one per concurrent benchmark)")
+    ap.add_argument("--pg-database", default=PG_DATABASE, type=checked_database_name,
+                    help="the PostgreSQL database dropped and created (default: "
+                         "$BENCH_PG_DATABASE or bench; never test)")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--app-env", action="append", default=[], metavar="NAME=VALUE",
                     help="extra environment for our app's server in the submit phase "
@@ -352,14 +281,41 @@ def parse_args(argv=None):
         args.responses = 100 if args.quick else 2000
     if args.sizes is None:
         args.sizes = "1000,10000" if args.quick else "10000,100000,1000000"
-    args.sizes = [int(s.replace("_", "")) for s in str(args.sizes).split(",") if s.strip()]
-    if args.memory_size is None:
-        args.memory_size = max(args.sizes)
+    args.sizes = parse_sizes(args.sizes)
+    if not args.sizes:
+        ap.error("--sizes: at least one size")
+    args.memory_size = args.memory_size or max(args.sizes)
+    args.read_sizes = ([max(args.sizes)] if args.read_sizes is None
+                       else parse_sizes(args.read_sizes))
+    args.release_sizes = (default_release_sizes(args.sizes) if args.release_sizes is None
+                          else parse_sizes(args.release_sizes))
+    for name, sizes in (("--memory-size", [args.memory_size]), ("--read-sizes", args.read_sizes),
+                        ("--release-sizes", args.release_sizes)):
+        if not set(sizes) <= set(args.sizes):
+            ap.error(f"{name}: {sizes} not among --sizes {args.sizes}")
     if args.repeat is None:
         args.repeat = 3
-    args.only = {p.strip() for p in args.only.split(",")}
+    try:
+        args.only = parse_only(args.only)
+    except ValueError as exc:
+        ap.error(f"--only: {exc}")
     args.workdir = args.workdir or default_workdir()
     return args
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``"1000,10_000"`` → ``[1000, 10000]`` (sorted, each once)."""
+    return sorted({int(s.strip().replace("_", "")) for s in str(text).split(",") if s.strip()})
+
+
+def parse_only(text: str) -> set[str]:
+    """The lines chosen with ``--only``; an unknown name is an error, not a silent skip."""
+    names = {p.strip() for p in text.split(",") if p.strip()}
+    unknown = names - set(PHASES)
+    if unknown:
+        raise ValueError(f"no such line {', '.join(sorted(unknown))} "
+                         f"(choose from {', '.join(PHASES)})")
+    return names
 
 
 def main(argv=None) -> int:
@@ -373,7 +329,7 @@ def main(argv=None) -> int:
         log(f"peer harness not found at {peer.scripts}: reference left empty")
         peer = None
     for kind in kinds:
-        db = Database(kind, args.workdir)
+        db = Database(kind, args.workdir, args.pg_database)
         info = prepare(db)
         if "submit" in args.only:
             # The peer runs right before each database's submit phase (on its own SQLite,
@@ -381,7 +337,7 @@ def main(argv=None) -> int:
             peer_result = peer.run(args.responses, args.concurrency) if peer else None
             log(f"peer: {peer_result}")
             submit_phase(db, info, args, peer_result)
-        if "results" in args.only:
+        if args.only & set(SEEDED_LINES):
             results_phase(db, info, args)
     (args.workdir / "last-run.jsonl").write_text("".join(json.dumps(x) + "\n" for x in OUT))
     log(f"done in {time.monotonic() - start:.0f} s; lines also in {args.workdir}/last-run.jsonl")
