@@ -214,7 +214,8 @@ def build(survey: Survey, wave_ids: tuple[int, ...], earlier: Sequence[Release],
         select(OpenLink.municipality_id, OpenLink.audience_id)
         .where(OpenLink.survey_id == survey.id))}
     aggregations = {key: aggregation for key, (_q, aggregation) in kinds.items()}
-    audit = audit_survey(fine, dimensions, aggregations, k, open_segments, before, progress)
+    audit = audit_survey(fine, dimensions, aggregations, k, open_segments, before, progress,
+                         participation_seen=True)
     results = survey_results(survey, registry(), waves=waves, question_sets=sets,
                              released=view_of(fine, kinds, k, wave_ids), audited=audit.shown)
     summary = {
