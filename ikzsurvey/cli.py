@@ -252,6 +252,7 @@ def purge_command(dry_run: bool):
     Safe to run from cron (e.g. nightly): it does nothing when nothing is due.
     """
     from .audit import audit
+    from .participation import survey_participation
     from .retention import due_for_purge, purge_survey
     from .sessions import remove_expired
 
@@ -271,9 +272,14 @@ def purge_command(dry_run: bool):
                        f"{survey.retain_until.isoformat()}.")
             continue
         cooperation_id, retain_until = survey.cooperation_id, survey.retain_until
+        # Organizers read the audit log: its entry names the responses as the survey page
+        # showed them (ikzsurvey.participation), never the exact count — a survey's exact
+        # total beside the releases they kept could tell a hidden group's size.
+        shown = survey_participation(survey, take=False).total
         counts = purge_survey(survey.id)
         audit(cooperation_id, "survey.purge",
-              f"{title}: {counts['responses']} responses, {counts['invitations']} invitations")
+              f"{title}: {'all' if shown is None else shown} responses, "
+              f"{counts['invitations']} invitations")
         click.echo(
             f"Purged survey {survey.id} ({title}, kept until {retain_until.isoformat()}): "
             + ", ".join(f"{n} {table}" for table, n in counts.items())

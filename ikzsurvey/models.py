@@ -343,8 +343,9 @@ class SubmissionReceipt(Base):
 
 class ParticipationSnapshot(Base):
     """How many responses and used invitations a running wave had per segment, counted on
-    one day (:mod:`ikzsurvey.participation`): what organizers see of a running wave, and
-    deleted when the wave closes. A date, never a time of day."""
+    one day (:mod:`ikzsurvey.participation`): what the survey page shows of a running wave
+    is derived from it (per segment only "k or more", and the wave's total where that pins
+    no small group); deleted when the wave closes. A date, never a time of day."""
 
     __tablename__ = "participation_snapshot"
 

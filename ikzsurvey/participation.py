@@ -1,18 +1,29 @@
-"""What organizers see of a running wave: its participation, counted on one day.
+"""What organizers see of a survey's participation: nothing the audit does not know of.
 
-An organizer who could watch the live number of responses or used invitations per segment
-would learn, by polling, when each response arrived and in which segment — and with the
-results or free text of the same moment, what it said (docs/privacy.md, "A running wave").
-So a running wave's responses and used invitations per segment are counted at the first
-look and kept as a :class:`~ikzsurvey.models.ParticipationSnapshot` with the *date* it was
-taken; they are counted again at the first look at least :data:`SNAPSHOT_DAYS` calendar
-days later. Every look in between shows the same numbers. Rounding was rejected: the moment
-a rounded count changes tells when one person answered, just as the exact count does.
+Participation — responses and used invitations per wave and segment — is shown on the
+survey page (and its total on the page that deletes a survey). Exact counts per segment
+would give an organizer the size of every group of 1 … k−1, and with the released tables
+what its members answered (docs/privacy.md, "A running wave"). So:
 
-A closed wave's counts no longer change and are shown as they are. The snapshots of a wave
-are deleted when it closes (:func:`forget_snapshots`, called by :mod:`ikzsurvey.forgetting`
-before the tables are compacted). How many invitations were issued stays live: that
-depends on the organizer, not on the respondents.
+* **A closed wave** shows what the organizers' release shows
+  (:func:`.results.scope.organizer_results`, checked by the joint audit): the wave's
+  responses are the release's cell (all, all, wave), a segment's its cell (m, a, wave),
+  hidden where the release hides them; used invitations only beside responses the release
+  shows (without an open link they are the same number). Until a release over the wave is
+  ready, the page says so instead of numbers.
+* **A running wave** is counted at the first look and kept as a
+  :class:`~ikzsurvey.models.ParticipationSnapshot` with the *date* it was taken; it is
+  counted again at the first look at least :data:`SNAPSHOT_DAYS` calendar days later, and
+  every look in between shows the same. Of the counts, a look shows only
+  :func:`.results.participation_knowledge.running_view`: per segment whether it has *k* or
+  more responses, and the wave's total where that pins no small group — the knowledge the
+  audit assumes an organizer has of the final counts. Rounding was rejected: the moment a
+  rounded count changes tells when one person answered, just as the exact count does.
+* **Issued invitations** are exact and live: they depend on the organizer alone, and the
+  audit takes them as public.
+
+The snapshots of a wave are deleted when it closes (:func:`forget_snapshots`, called by
+:mod:`ikzsurvey.forgetting` before the tables are compacted).
 """
 
 from __future__ import annotations
@@ -25,6 +36,10 @@ from sqlalchemy.exc import IntegrityError
 
 from .db import db, write_transaction
 from .models import Invitation, ParticipationSnapshot, Response, Survey, Wave
+from .results import releases
+from .results.participation_knowledge import running_view
+from .results.scope import organizer_results
+from .results.suppression import ALL
 
 #: A running wave's participation is counted again this many calendar days after the last
 #: count, at the earliest.
@@ -39,22 +54,31 @@ def today() -> dt.date:
 
 
 @dataclass(frozen=True)
-class Participation:
-    """One wave's responses and used invitations per segment; ``taken_on`` is the day they
-    were counted for a running wave, ``None`` for a closed wave (final counts)."""
+class WaveParticipation:
+    """One wave's participation as organizers see it.
 
-    responses: dict[Segment, int] = field(default_factory=dict)
-    used: dict[Segment, int] = field(default_factory=dict)
+    ``state`` is ``"running"`` (as of the snapshot of ``taken_on``: ``large`` and
+    ``total``), ``"released"`` (``total``, ``responses`` and ``used`` from the release,
+    ``None`` where hidden), ``"preparing"`` (its release is being computed) or
+    ``"unreleased"`` (no release is being computed: it failed, or was never asked for).
+    ``issued`` is exact in every state.
+    """
+
+    state: str
+    issued: dict[Segment, int] = field(default_factory=dict)
+    total: int | None = None
     taken_on: dt.date | None = None
+    #: A running wave's segments with k or more responses (the others: fewer, or none).
+    large: frozenset[Segment] = frozenset()
+    responses: dict[Segment, int | None] = field(default_factory=dict)
+    used: dict[Segment, int | None] = field(default_factory=dict)
 
-    @property
-    def total(self) -> int:
-        return sum(self.responses.values())
 
-    @classmethod
-    def of(cls, counts: list[list[int]], taken_on: dt.date | None) -> Participation:
-        return cls({(m, a): n for m, a, n, _used in counts if n},
-                   {(m, a): used for m, a, _n, used in counts if used}, taken_on)
+@dataclass(frozen=True)
+class SurveyParticipation:
+    waves: dict[int, WaveParticipation]  # wave id → its participation
+    #: Every wave's responses together, where each part is shown (else ``None``).
+    total: int | None
 
 
 def count(wave_id: int) -> list[list[int]]:
@@ -75,6 +99,20 @@ def count(wave_id: int) -> list[list[int]]:
     return [[m, a, n, u] for (m, a), (n, u) in sorted(segments.items())]
 
 
+def _invitations(survey: Survey) -> dict[int, dict[Segment, tuple[int, int]]]:
+    """wave id → segment → (invitations issued, used)."""
+    found: dict[int, dict[Segment, tuple[int, int]]] = {}
+    for w, m, a, issued, used in db.session.execute(
+        select(Invitation.wave_id, Invitation.municipality_id, Invitation.audience_id,
+               func.count(), func.count().filter(Invitation.used))
+        .join(Wave, Wave.id == Invitation.wave_id)
+        .where(Wave.survey_id == survey.id)
+        .group_by(Invitation.wave_id, Invitation.municipality_id, Invitation.audience_id)
+    ):
+        found.setdefault(w, {})[(m, a)] = (issued, used)
+    return found
+
+
 def _due(snapshot: ParticipationSnapshot | None, day: dt.date) -> bool:
     return snapshot is None or day >= snapshot.taken_on + dt.timedelta(days=SNAPSHOT_DAYS)
 
@@ -84,16 +122,11 @@ def _stored(wave_id: int) -> ParticipationSnapshot | None:
         select(ParticipationSnapshot).where(ParticipationSnapshot.wave_id == wave_id))
 
 
-def snapshot(wave: Wave, take: bool = True) -> Participation:
-    """A running wave's participation as of its snapshot's day — counted now if there is
-    none yet or the last one is :data:`SNAPSHOT_DAYS` days old (unless not ``take``: then
-    the stored one, or nothing); a closed wave's counts."""
-    if wave.status != "open":
-        return Participation.of(count(wave.id), None)
+def snapshot(wave: Wave, take: bool = True) -> ParticipationSnapshot | None:
+    """A running wave's snapshot — counted now if there is none yet or the last one is
+    :data:`SNAPSHOT_DAYS` days old (unless not ``take``: then the stored one, or none)."""
     day = today()
     stored = _stored(wave.id)
-    if not take and stored is None:
-        return Participation()
     if take and _due(stored, day):
         try:
             with write_transaction() as session:
@@ -108,18 +141,61 @@ def snapshot(wave: Wave, take: bool = True) -> Participation:
         except IntegrityError:  # another look inserted the first snapshot at the same time
             db.session.rollback()
             stored = _stored(wave.id)
-    return Participation.of(stored.counts, stored.taken_on)
+    return stored
 
 
-def survey_participation(survey: Survey, take: bool = True) -> dict[int, Participation]:
-    """Every wave's participation (wave id → :class:`Participation`)."""
-    return {w.id: snapshot(w, take) for w in survey.waves}
+def _running(survey: Survey, wave: Wave, segments: list[Segment],
+             invitations: dict[Segment, tuple[int, int]], take: bool) -> WaveParticipation:
+    issued = {s: n for s, (n, _used) in invitations.items()}
+    stored = snapshot(wave, take)
+    if stored is None:
+        return WaveParticipation("running", issued)
+    responses = {(m, a): n for m, a, n, _used in stored.counts}
+    view = running_view(responses, issued, releases.open_link_segments(survey.id), segments,
+                        survey.min_group_size)
+    return WaveParticipation("running", issued, view.total, stored.taken_on, view.large)
 
 
-def shown_responses(survey: Survey, take: bool = True) -> int:
-    """The survey's responses as organizers may see them: closed waves as they are, a
-    running wave as of its snapshot."""
-    return sum(p.total for p in survey_participation(survey, take).values())
+def survey_participation(survey: Survey, take: bool = True) -> SurveyParticipation:
+    """Every wave's participation as organizers see it (see the module docs)."""
+    segments = [(m.id, a.id) for m in survey.municipalities for a in survey.audiences]
+    invitations = _invitations(survey)
+    release, results = organizer_results(survey)
+    preparing = {w for r in releases.pending(survey) if r.status in ("queued", "running")
+                 for w in r.wave_ids}
+    waves: dict[int, WaveParticipation] = {}
+    for wave in survey.waves:
+        of_wave = invitations.get(wave.id, {})
+        issued = {s: n for s, (n, _used) in of_wave.items()}
+        if wave.status == "open":
+            waves[wave.id] = _running(survey, wave, segments, of_wave, take)
+        elif release is not None and wave.id in release.wave_ids:
+            responses = {(m, a): results.responses.get((m, a, wave.id)) for m, a in segments}
+            used = {s: of_wave.get(s, (0, 0))[1] if responses[s] is not None else None
+                    for s in segments}
+            waves[wave.id] = WaveParticipation(
+                "released", issued, results.responses.get((ALL, ALL, wave.id)),
+                responses=responses, used=used)
+        else:
+            waves[wave.id] = WaveParticipation(
+                "preparing" if wave.id in preparing else "unreleased", issued)
+    return SurveyParticipation(waves, _total(survey, waves, results))
+
+
+def _total(survey: Survey, waves: dict[int, WaveParticipation], results) -> int | None:
+    """The survey's responses, from shown figures only: the release's total of the closed
+    waves (or the sum of their shown totals) and a running wave's shown total."""
+    parts = []
+    closed = [w.id for w in survey.waves if w.status != "open"]
+    if closed:
+        if any(waves[w].state != "released" for w in closed):
+            return None
+        total = results.responses.get((ALL, ALL, ALL))
+        if total is None and all(waves[w].total is not None for w in closed):
+            total = sum(waves[w].total for w in closed)
+        parts.append(total)
+    parts.extend(waves[w.id].total for w in survey.waves if w.status == "open")
+    return None if None in parts else sum(parts)
 
 
 def forget_snapshots(wave_ids: list[int]) -> None:

@@ -6,7 +6,8 @@ every question's counts, and the invitation counts of every cell — and solves,
 ``ikzsurvey.results.audit``), the smallest and largest number of responses every hidden
 cell can hold. A hidden cell with ``0 < n < k`` is *pinned* when the attacker can exclude
 ``n ≥ min(k, invited)`` or narrows it to an interval shorter than ``min(k, invited)``
-(docs/privacy.md, "The guarantee").
+(docs/privacy.md, "The guarantee"). An organizer's attacker also knows what the survey page
+showed of each wave while it ran (:class:`Seen`).
 
 :func:`survey_counts` makes the counts of synthetic respondents, as the database's GROUP BYs
 would (``ikzsurvey.results.aggregate.SurveyCounts``).
@@ -17,7 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
@@ -76,7 +77,21 @@ class Pinned:
     high: float
 
 
-def attack(dimensions, shown, questions, invitations, open_segments, truth, k):
+@dataclass(frozen=True)
+class Seen:
+    """What an organizer saw of the waves while they ran (the survey page's snapshots).
+
+    :param large: segments shown with "k or more" responses: each holds at least ``k``.
+    :param totals: wave → (the last total shown, whether nobody answered after it); a total
+        is a lower bound of the wave's responses, and their number when nobody answered
+        after it (the organizer looked, then closed the wave).
+    """
+
+    large: frozenset = frozenset()
+    totals: dict = field(default_factory=dict)
+
+
+def attack(dimensions, shown, questions, invitations, open_segments, truth, k, seen=None):
     """Every hidden cell with 0 < n < k that the published numbers pin.
 
     :param shown: cell → responses, for the shown cells only.
@@ -86,7 +101,7 @@ def attack(dimensions, shown, questions, invitations, open_segments, truth, k):
     :param truth: cell → the true responses (to know which hidden cells matter).
     """
     release = Published(tuple(dimensions[2]), shown, questions)
-    return attack_releases(dimensions, [release], invitations, open_segments, truth, k)
+    return attack_releases(dimensions, [release], invitations, open_segments, truth, k, seen)
 
 
 @dataclass(frozen=True)
@@ -99,9 +114,9 @@ class Published:
     questions: dict
 
 
-def attack_releases(dimensions, releases, invitations, open_segments, truth, k):
+def attack_releases(dimensions, releases, invitations, open_segments, truth, k, seen=None):
     """Every cell with 0 < n < k that everything these releases showed pins, solved
-    jointly.
+    jointly — with what organizers saw of the waves while they ran (``seen``), if given.
 
     :param dimensions: municipalities, audiences and every wave of any release.
     :param releases: :class:`Published`, one per release.
@@ -160,6 +175,18 @@ def attack_releases(dimensions, releases, invitations, open_segments, truth, k):
         if s[:2] not in open_segments:
             ub_rows.append({column(("x", s)): 1.0})
             ub_values.append(invitations.get(s, 0))
+    seen = seen or Seen()
+    for s in seen.large:  # x ≥ k, written as −x ≤ −k
+        ub_rows.append({column(("x", s)): -1.0})
+        ub_values.append(-k)
+    for wave, (total, final) in seen.totals.items():
+        row = {column(("x", s)): 1.0 for s in segments if s[2] == wave}
+        if final:
+            eq_rows.append(row)
+            eq_values.append(total)
+        else:
+            ub_rows.append({c: -1.0 for c in row})
+            ub_values.append(-total)
 
     def matrix(rows):
         if not rows:

@@ -266,17 +266,22 @@ def answer_invitation(app, token: str, remarks: str | None = None) -> None:
                        sample_answers(remarks), invitation_id=invitation.id)
 
 
-INVITATION_ROW = re.compile(
-    r"<tr><td>(\d+)</td><td>([^<]+)</td><td>([^<]+)</td>"
-    r"<td>(\d+)</td><td>(\d+)(?: <span class=\"hint\">\([^)]*\)</span>)?</td>")
+SEGMENT_ROW = re.compile(r"<tr><td>(\d+)</td><td>([^<]+)</td><td>([^<]+)</td>\s*<td>(.*?)</td>"
+                         r"\s*<td>(\d+)</td>\s*<td>(.*?)</td>", re.S)
 
 
-def invitation_table(page: str) -> dict[tuple[int, str, str], tuple[int, int]]:
-    """The survey page's invitation counts: (wave, municipality, group) → issued (live),
-    used (of a running wave: as of its participation snapshot)."""
+def invitation_table(page: str) -> dict[tuple[int, str, str], tuple[int, int | str]]:
+    """The survey page's invitation counts where some were issued: (wave, municipality,
+    group) → issued (live), used — a number where the wave's release shows the segment's
+    responses, else the page's word for why not (a running wave: after the close)."""
+
+    def used(cell: str) -> int | str:
+        words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+        return int(words) if words.isdigit() else words
+
     return {
-        (int(w), html.unescape(m), html.unescape(g)): (int(i), int(u))
-        for w, m, g, i, u in INVITATION_ROW.findall(page)
+        (int(w), html.unescape(m), html.unescape(g)): (int(i), used(u))
+        for w, m, g, _n, i, u in SEGMENT_ROW.findall(page) if int(i)
     }
 
 
@@ -581,7 +586,7 @@ def test_invitations_for_one_segment_only(built):
 
     assert list(tokens_by_segment(csv_rows(response))) == [("Neudorf", "youth-council")]
     assert invitation_table(built.org.page(f"{built.base}/")) == {
-        (1, "Neudorf", "Jugendrat"): (2, 0)}
+        (1, "Neudorf", "Jugendrat"): (2, "nach dem Abschluss")}
 
 
 def test_only_the_hashes_of_the_tokens_are_stored(built):
@@ -616,8 +621,12 @@ def test_a_token_from_the_csv_opens_the_survey(built):
     assert "Befragung Talaue 2026" in text_of(welcome)
 
 
-@pytest.mark.parametrize("lang, group", [("de", "Jugendrat"), ("en", "Youth council")])
-def test_the_survey_page_counts_used_invitations_without_saying_which(app, lang, group):
+@pytest.mark.parametrize("lang, group, later, hidden", [
+    ("de", "Jugendrat", "nach dem Abschluss", "verborgen"),
+    ("en", "Youth council", "after the close", "hidden"),
+])
+def test_the_survey_page_shows_used_invitations_only_as_the_release_shows_responses(
+        app, lang, group, later, hidden):
     b = build(app, lang)
     rows = csv_rows(invite(b, count=3))
     tokens = tokens_by_segment(rows)
@@ -628,14 +637,16 @@ def test_the_survey_page_counts_used_invitations_without_saying_which(app, lang,
 
     assert done.status_code == 303 and done.headers["Location"].endswith("/survey/thanks")
     page = b.org.page(f"{b.base}/")
-    # Counted at the organizer's first look (before the answer), and not again for days.
-    assert invitation_table(page)[(1, "Altdorf", group)] == (3, 0)
+    # A running wave: issued, and used only after the close.
+    assert invitation_table(page)[(1, "Altdorf", group)] == (3, later)
     b.org.post(f"{b.base}/waves/close")
     page = b.org.page(f"{b.base}/")
     counts = invitation_table(page)
-    assert counts[(1, "Altdorf", group)] == (3, 1)  # a closed wave: its final counts
+    # A closed wave: its release hides the segment of 1 (and the empty ones), so their used
+    # invitations — without an open link, the same number — are hidden too.
+    assert counts[(1, "Altdorf", group)] == (3, hidden)
     assert sum(issued for issued, _u in counts.values()) == 12
-    assert sum(u for _i, u in counts.values()) == 1
+    assert {u for _i, u in counts.values()} == {hidden}
     for token in (t for segment in tokens.values() for t in segment):
         assert token not in page and hash_token(token) not in page
     assert SECRET_REMARK not in html.unescape(page)
@@ -1218,7 +1229,9 @@ def test_purge_leaves_an_audit_entry(app, runner, retention):
         cooperation_id = db.session.get(Survey, retention["expired"]).cooperation_id
     entries = audit_entries(app, cooperation_id)
     assert [(e.actor, e.action) for e in entries] == [("command line", "survey.purge")]
-    assert entries[0].target == "Umfrage Talaue: 4 responses, 2 invitations"
+    # The responses as the survey page shows them, never counted for the log: wave 1 closed
+    # without a release, so the page names no total, and neither does the entry.
+    assert entries[0].target == "Umfrage Talaue: all responses, 2 invitations"
     assert "Bitte mehr Infos" not in entries[0].target
 
 

@@ -193,8 +193,11 @@ ALTDORF_FEARS = [dict(zip(FEARS, (d, 2, 5, 4, 1, 3, o), strict=True))
 
 
 def fears_world(app):
-    """competence-fears@1 pinned beside the sample set: 5 Altdorf employees, 6 Neudorf
-    employees (all 4) and 2 Neudorf citizens (all 1, own-role left out)."""
+    """competence-fears@1 pinned beside the sample set: 5 Altdorf employees, 8 Neudorf
+    employees (all 4) and 2 Neudorf citizens (all 1, own-role left out). Eight, not fewer:
+    organizers knew the employees to be k or more while the wave ran, so a Neudorf of 6 + 2
+    would leave its citizens at most 3 (docs/privacy.md, "What organizers see of
+    participation") and could not be shown."""
     with app.app_context():
         survey = make_cooperation(k=K)
         survey.question_sets.append(
@@ -208,7 +211,7 @@ def fears_world(app):
 
         for values in ALTDORF_FEARS:
             fears("Altdorf", "employees", values)
-        for _ in range(6):
+        for _ in range(8):
             fears("Neudorf", "employees", dict.fromkeys(FEARS, 4))
         for _ in range(2):
             fears("Neudorf", "citizens", dict.fromkeys(FEARS[:-1], 1))
@@ -233,9 +236,12 @@ class RecordingScores:
 
 
 def scored_world(app):
+    """8 Altdorf employees and 2 citizens: with 6 + 2, the employees known to be k or more
+    (organizers saw that while the wave ran) would leave the citizens at most 3 beside the
+    total, which could not be shown."""
     with app.app_context():
         w = world(make_cooperation(k=K))
-        for _ in range(6):
+        for _ in range(8):
             respond(w, "Altdorf", "employees", 1, trust=4, owner="town", remarks="hello")
         for _ in range(2):
             respond(w, "Altdorf", "citizens", 1, trust=2, owner="coop")
@@ -302,7 +308,9 @@ def test_api_counts_scale_points_and_options_and_respondents_once(app):
 def test_api_suppresses_small_cells_and_their_complement(app, k):
     with app.app_context():
         w = world(make_cooperation(k=k))
-        for _ in range(k + 3):
+        # 2k: organizers knew the employees to be k or more while the wave ran; beside the
+        # total, fewer would leave the two citizens less than k of room.
+        for _ in range(2 * k):
             respond(w, "Altdorf", "employees", 1, trust=4, owner="town")
         for _ in range(2):
             respond(w, "Altdorf", "citizens", 1, trust=2, owner="coop")
@@ -314,7 +322,7 @@ def test_api_suppresses_small_cells_and_their_complement(app, k):
         "municipality": None, "audience": "citizens", "wave": 1, "suppressed": True}
     # total − employees would give the two citizens: not both may be shown
     assert total["suppressed"] or employees["suppressed"]
-    assert (total["suppressed"], total.get("n")) == (False, k + 5)  # the total stays
+    assert (total["suppressed"], total.get("n")) == (False, 2 * k + 2)  # the total stays
     assert "n" not in employees and "mean" not in employees
     assert by_audience["minimum_group_size"] == k == entry(by_audience, "trust")[
         "minimum_group_size"]
@@ -484,8 +492,8 @@ def test_fear_index_is_the_mean_of_item_means(app):
     neudorf = cell(by_town, "fear-index", "Neudorf", kind="scores")
     # Altdorf: (3 + 2 + 5 + 4 + 1 + 3 + 2) / 7 = 2.857; n = 5
     assert (altdorf["suppressed"], altdorf["value"], altdorf["n"]) == (False, 2.86, 5)
-    # Neudorf: six items (6·4 + 2·1) / 8 = 3.25, own-role 4.0: 23.5 / 7 = 3.357; n = 6
-    assert (neudorf["suppressed"], neudorf["value"], neudorf["n"]) == (False, 3.36, 6)
+    # Neudorf: six items (8·4 + 2·1) / 10 = 3.4, own-role 4.0: 24.4 / 7 = 3.486; n = 8
+    assert (neudorf["suppressed"], neudorf["value"], neudorf["n"]) == (False, 3.49, 8)
     for town, score in (("Altdorf", altdorf), ("Neudorf", neudorf)):
         means = [cell(by_town, f"fear-{f}", town)["mean"] for f in FEARS]
         assert score["value"] == round(sum(means) / len(means), 2)
@@ -494,7 +502,7 @@ def test_fear_index_is_the_mean_of_item_means(app):
 def test_fear_index_is_suppressed_where_its_items_are(app):
     w = fears_world(app)
     by_audience = api(signed_in(app, w), w, by="audience", wave="1")
-    # citizens (2) are below k, so the 11 employees of 13 are hidden as well
+    # citizens (2) are below k, so the 13 employees of 15 are hidden as well
     for audience in ("employees", "citizens"):
         assert cell(by_audience, "fear-decisions", audience=audience)["suppressed"]
         assert cell(by_audience, "fear-index", audience=audience, kind="scores") == {
@@ -508,7 +516,7 @@ def test_score_plugin_gets_a_read_only_view_of_released_aggregates(app_factory):
     api(signed_in(app, w), w, by="municipality,audience")
     with app.app_context():
         ids = db.session.scalars(select(Response.id)).all()
-    assert plugin.views and len(ids) == 8
+    assert plugin.views and len(ids) == 10
     for view in plugin.views:
         assert type(view) is MappingProxyType
         assert set(view) == {"trust", "owner", "goals", "years"}  # no free text
@@ -530,7 +538,7 @@ def test_score_plugin_cannot_change_the_counts_other_plugins_see(app_factory):
     w = scored_world(app)
     api(signed_in(app, w), w)
     view = next(v for v in plugin.views if not v["trust"]["suppressed"])
-    assert view["trust"]["counts"] == {"2": 2, "4": 6}
+    assert view["trust"]["counts"] == {"2": 2, "4": 8}
     with pytest.raises(TypeError):  # every plugin of the cell is given this same view
         view["trust"]["counts"]["4"] = 600
 
@@ -550,7 +558,7 @@ def test_plugin_score_below_k_is_suppressed_and_others_follow_their_items(app_fa
             assert (scored.get("value"), scored.get("n")) == (trust.get("mean"),
                                                               trust.get("n"))
             shown += [] if scored["suppressed"] else [(scored["value"], scored["n"])]
-    assert shown == [(3.5, 8)]  # the total only: (6·4 + 2·2) / 8
+    assert shown == [(3.6, 10)]  # the total only: (8·4 + 2·2) / 10
 
 
 @pytest.mark.parametrize("value", [["not a score"], [{"id": "x", "value": 1.0}], 3.5,

@@ -9,6 +9,7 @@ participation only as a snapshot counted at most every SNAPSHOT_DAYS days (docs/
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import zipfile
@@ -211,6 +212,21 @@ def participation_row(page: str) -> str:
     return re.search(r"<th scope=\"row\">Wave 2</th>.*?</tr>", page, re.S).group(0)
 
 
+SEGMENT_ROW = re.compile(r"<tr><td>(\d+)</td><td>([^<]+)</td><td>([^<]+)</td>\s*<td>(.*?)</td>"
+                         r"\s*<td>(\d+)</td>\s*<td>(.*?)</td>", re.S)
+
+
+def segment_rows(page: str) -> dict[tuple[int, str, str], tuple[str, int, str]]:
+    """The survey page's table per wave, municipality and group: responses and used
+    invitations as the page words them (tags left out), and the invitations issued."""
+
+    def words(cell: str) -> str:
+        return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+
+    return {(int(w), m, g): (words(n), int(issued), words(used))
+            for w, m, g, n, issued, used in SEGMENT_ROW.findall(page)}
+
+
 def test_the_snapshot_is_taken_at_the_first_look_and_recounted_after_two_days(polled, today):
     w = polled.w
     assert snapshots(polled) == []
@@ -228,7 +244,37 @@ def test_the_snapshot_is_taken_at_the_first_look_and_recounted_after_two_days(po
     assert snapshots(polled) == [(w.waves[2], [segment[:2] + [6, 4]], today.day)]
     assert "<td>6 <span class=\"hint\">(As of Dec 9, 2026)</span></td>" in participation_row(
         recounted)
-    assert "<td>8</td><td>4 <span class=\"hint\">(As of Dec 9, 2026)</span></td>" in recounted
+    rows = segment_rows(recounted)
+    assert rows[(2, "Altdorf", "Employees")] == ("3 or more (As of Dec 9, 2026)", 8,
+                                                 "after the close")
+
+
+def test_a_running_wave_shows_per_segment_only_whether_it_has_k_or_more(polled):
+    page = survey_page(polled)
+    running = {key: row for key, row in segment_rows(page).items() if key[0] == 2}
+    assert running == {
+        (2, "Altdorf", "Employees"): ("3 or more (As of Dec 7, 2026)", 8, "after the close"),
+        (2, "Altdorf", "Citizens"): ("fewer than 3, or none (As of Dec 7, 2026)", 0,
+                                     "after the close"),
+        (2, "Neudorf", "Employees"): ("fewer than 3, or none (As of Dec 7, 2026)", 0,
+                                      "after the close"),
+        (2, "Neudorf", "Citizens"): ("fewer than 3, or none (As of Dec 7, 2026)", 0,
+                                     "after the close"),
+    }
+    # The wave's total: the only count of the running wave on the page.
+    assert re.sub(r"<[^>]+>", "", participation_row(page)).count("4 (As of Dec 7, 2026)") == 1
+
+
+def test_a_running_waves_total_that_would_narrow_down_a_small_group_is_not_shown(polled):
+    # 4 in Altdorf (k = 3 or more) and 1 in Neudorf: a total of 5 would leave at most 2 for
+    # Neudorf, fewer than k.
+    with polled.app.app_context():
+        answer(polled.w, "Neudorf", "citizens", 2, trust=3)
+    page = survey_page(polled)
+    assert "hidden" in participation_row(page) and "5" not in re.sub(
+        r"<[^>]+>", "", participation_row(page)).replace("2026", "")
+    assert segment_rows(page)[(2, "Neudorf", "Citizens")][0].startswith("fewer than 3")
+    assert "answers: see “Waves”" in html.unescape(page)
 
 
 def test_the_snapshot_is_dated_in_german(polled):

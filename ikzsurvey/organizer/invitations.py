@@ -66,7 +66,15 @@ def create_invitations(survey_id: int):
 
 @bp.route("/surveys/<int:survey_id>/invitations/revoke", methods=["POST"])
 def revoke_invitations(survey_id: int):
-    """Delete the unused invitations of one segment (wave × municipality × audience)."""
+    """Delete the unused invitations of one segment (wave × municipality × audience) of the
+    running wave.
+
+    A closed wave's invitations no longer open the survey, so there is nothing to revoke;
+    and what revoking tells — how many are left unused, so how many were used — is a
+    closed segment's size where it has no open link, which its release may hide
+    (docs/privacy.md, "A running wave"). During a running wave it tells the used ones of
+    that moment, like the issued count that drops to them: a residual risk stated there.
+    """
     survey = own_survey(survey_id)
     try:
         wave_id, municipality_id, audience_id = (
@@ -77,6 +85,10 @@ def revoke_invitations(survey_id: int):
             or municipality_id not in {m.id for m in survey.municipalities}
             or audience_id not in {a.id for a in survey.audiences}):
         abort(404)
+    if next(w for w in survey.waves if w.id == wave_id).status != "open":
+        flash(_("The wave is closed: its invitations no longer open the survey, so there "
+                "is nothing to revoke."), "error")
+        return redirect(url_for("organizer.survey", survey_id=survey_id)), 303
     with write_transaction() as session:
         revoked = session.execute(
             delete(Invitation).where(

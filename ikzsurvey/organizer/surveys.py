@@ -1,7 +1,8 @@
 """A survey's settings, its status and waves, and deleting it.
 
-A running wave's participation is shown as of its snapshot's day
-(:mod:`ikzsurvey.participation`), never live; its results not at all.
+Participation is shown as :mod:`ikzsurvey.participation` has it: a closed wave's as its
+release shows it, a running wave's as of its snapshot's day and only as far as the audit
+knows of it; a running wave's results not at all.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import datetime as dt
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..audit import audit
 from ..db import db, write_transaction
 from ..forgetting import forget_at_close
 from ..i18n import PHASE_LABELS
-from ..models import Invitation, OpenLink, Survey, SurveyQuestionSet, Wave
-from ..participation import SNAPSHOT_DAYS, shown_responses, survey_participation
+from ..models import OpenLink, Survey, SurveyQuestionSet, Wave
+from ..participation import SNAPSHOT_DAYS, survey_participation
 from ..questions import PHASES
 from ..results import releases
 from ..retention import delete_survey_data
@@ -165,18 +166,6 @@ def question_set(set_id: str, version: int):
 @bp.route("/surveys/<int:survey_id>/")
 def survey(survey_id: int):
     survey = own_survey(survey_id)
-    participation = survey_participation(survey)
-    # Issued is live (it depends on the organizer only); used, as of the wave's snapshot.
-    counts = {
-        (w, m, a): (issued, participation[w].used.get((m, a), 0))
-        for w, m, a, issued in db.session.execute(
-            select(Invitation.wave_id, Invitation.municipality_id, Invitation.audience_id,
-                   func.count())
-            .join(Wave, Wave.id == Invitation.wave_id)
-            .where(Wave.survey_id == survey.id)
-            .group_by(Invitation.wave_id, Invitation.municipality_id, Invitation.audience_id)
-        )
-    }
     links = {(link.municipality_id, link.audience_id): link for link in db.session.scalars(
         select(OpenLink).where(OpenLink.survey_id == survey.id))}
     form = InvitationForm()
@@ -184,10 +173,8 @@ def survey(survey_id: int):
     return render_template(
         "organizer/survey.html",
         survey=survey,
-        responses=sum(p.total for p in participation.values()),
-        participation=participation,
+        participation=survey_participation(survey),
         snapshot_days=SNAPSHOT_DAYS,
-        counts=counts,
         links=links,
         invitation_form=form,
         phase_label=localize(PHASE_LABELS.get(survey.phase, survey.phase)),
@@ -283,6 +270,12 @@ def delete_survey(survey_id: int):
             audit(current_user.cooperation_id, "survey.delete", title)
             flash(_("The survey and all its data are deleted."), "success")
             return redirect(url_for("organizer.index"))
+    # The page names how many answers are deleted — as the survey page shows them, not
+    # counted here: one exact total of a survey of one wave is that wave's total, which its
+    # release may hide (with the segments it shows, it would tell the hidden ones), and a
+    # page one can open without deleting anything is no place for numbers the audit does
+    # not know of. Where part of it is hidden, the page says "all its answers".
+    responses = survey_participation(survey, take=request.method == "GET").total
     return render_template("organizer/delete.html", survey=survey, form=form,
-                           word=confirmation_word(), responses=shown_responses(survey, take=request.method == "GET")), (
+                           word=confirmation_word(), responses=responses), (
         422 if form.errors else 200)

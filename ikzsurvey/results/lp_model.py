@@ -72,11 +72,22 @@ class Model:
         self.cut_count: dict[QuestionKey, int] = dict.fromkeys(self.checkers, 0)
         self.solves = 0
 
-    def bound(self, atoms: Iterable[Atom], upper: float) -> None:
-        """What is known beforehand: these atoms hold at most ``upper`` responses."""
-        if upper < INF:
-            self.main.row(-INF, upper, [(self.x[a], 1.0) for a in atoms])
+    def bound(self, atoms: Iterable[Atom], upper: float, lower: float = 0.0) -> None:
+        """What is known beforehand: these atoms hold at most ``upper`` and at least
+        ``lower`` responses. Known beforehand means for good: no hidden cell frees it."""
+        if upper < INF or lower > 0:
+            self.main.row(lower if lower > 0 else -INF, upper,
+                          [(self.x[a], 1.0) for a in atoms])
             self.main.flush()
+
+    def fix(self, atoms: Iterable[Atom], responses: int) -> None:
+        """What is known beforehand: these atoms hold exactly ``responses`` responses — an
+        equation of the responses alone, without any question's counts (unlike
+        :meth:`publish`, which writes a row for every value of every question: a value
+        missing from a :class:`Published` would count as 0). It is never withdrawn, takes
+        no part in choosing which cell to hide, and adds nothing to the questions' LPs (they
+        fix the responses to the main LP's solution, which satisfies it)."""
+        self.bound(atoms, responses, lower=responses)
 
     def publish(self, cell: Published) -> int:
         """The equations of one published cell; returns a handle to hide it later."""

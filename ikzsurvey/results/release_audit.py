@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .aggregate import QuestionCounts, QuestionKey, SurveyCounts
 from .audit import INF, AuditResult, Group, Model, Published, Shape, audit
 from .bins import Bin
+from .participation_knowledge import known_totals
 from .release_counts import ReleaseCounts
 from .suppression import ALL, Cell, lattice
 
@@ -104,9 +105,11 @@ def audit_survey(
     open_segments: Collection[tuple] = (),
     earlier: Sequence[Earlier] = (),
     progress: Callable[[int, int], None] | None = None,
+    *,
+    participation_seen: bool = False,
 ) -> AuditResult:
     """Which cells a release of these counts may show, given everything ``earlier``
-    releases showed.
+    releases showed and what organizers saw of each wave while it ran.
 
     :param counts: the counts of every segment of the release's waves and of the earlier
         releases' waves (:func:`.release_counts.atom_counts`: number questions in their
@@ -116,6 +119,12 @@ def audit_survey(
     :param open_segments: the (municipality, audience) pairs with an open link (whose
         responses are not bounded by their invitations).
     :param progress: called with (groups checked, groups to check) as the audit goes.
+    :param participation_seen: whether the attacker knows what the survey page showed of
+        each wave while it ran (:mod:`.participation_knowledge`): every segment of ``k``
+        or more responses holds at least ``k``, and each wave's total is an equation that
+        no hidden cell withdraws (or, where the page could not show it, a lower bound).
+        Releases pass it (:func:`.releases.build`); without it the attacker is a viewer's,
+        who sees no participation (the tests of the audit's core).
     """
     municipalities, audiences, waves = dimensions
     every_wave = sorted(set(waves).union(*(e.wave_ids for e in earlier)))
@@ -139,6 +148,8 @@ def audit_survey(
         prior[atom] = min(bounds) if bounds else INF
         if bounds:
             model.bound([atom], prior[atom])
+    if participation_seen:
+        _add_participation(model, counts, prior, municipalities, audiences, every_wave, k)
     segment_counts = _SegmentCounts(atoms, counts, question_shapes)
     groups: dict[frozenset, Group] = {}
 
@@ -167,6 +178,23 @@ def audit_survey(
         return (candidates[cell].responses, -sum(v is not ALL for v in cell))
 
     return audit(model, candidates, list(groups.values()), k, cost=cost, progress=progress)
+
+
+def _add_participation(model: Model, counts: SurveyCounts, prior: Mapping[tuple, float],
+                       municipalities, audiences, waves, k: int) -> None:
+    """What organizers saw of the waves while they ran, as prior knowledge of the model."""
+    segments = [(m, a) for m in municipalities for a in audiences]
+    for wave in waves:
+        responses = {(m, a): counts.responses.get((m, a, wave), 0) for m, a in segments}
+        upper = {(m, a): prior[(m, a, wave)] for m, a in segments}
+        known = known_totals(responses, upper, segments, k)
+        for m, a in known.large:
+            model.bound([(m, a, wave)], INF, lower=k)
+        wave_atoms = [(m, a, wave) for m, a in segments]
+        if known.exact:
+            model.fix(wave_atoms, known.total)
+        else:
+            model.bound(wave_atoms, INF, lower=known.at_least)
 
 
 class _SegmentCounts:

@@ -215,11 +215,10 @@ def build(survey: Survey, wave_ids: tuple[int, ...], earlier: Sequence[Release],
     waves = [w for w in survey.waves if w.id in set(wave_ids)]
     dimensions = (tuple(m.id for m in survey.municipalities),
                   tuple(a.id for a in survey.audiences), tuple(w.id for w in waves))
-    open_segments = {(m, a) for m, a in db.session.execute(
-        select(OpenLink.municipality_id, OpenLink.audience_id)
-        .where(OpenLink.survey_id == survey.id))}
+    open_segments = open_link_segments(survey.id)
     aggregations = {key: aggregation for key, (_q, aggregation) in kinds.items()}
-    audit = audit_survey(fine, dimensions, aggregations, k, open_segments, before, progress)
+    audit = audit_survey(fine, dimensions, aggregations, k, open_segments, before, progress,
+                         participation_seen=True)
     results = survey_results(survey, registry(), waves=waves, question_sets=sets,
                              released=view_of(fine, kinds, k, wave_ids), audited=audit.shown)
     texts = [r for r in results.questions if r.aggregation == "text"]
@@ -242,6 +241,15 @@ def build(survey: Survey, wave_ids: tuple[int, ...], earlier: Sequence[Release],
     }
     shown = sorted(([*cell] for cell in audit.shown), key=repr)
     return stored.dump(results), shown, summary
+
+
+def open_link_segments(survey_id: int) -> set[tuple[int, int]]:
+    """The (municipality, audience) pairs that have an open link, on or off: their
+    responses are not bounded by their invitations (a link switched off may have been
+    answered before)."""
+    return {(m, a) for m, a in db.session.execute(
+        select(OpenLink.municipality_id, OpenLink.audience_id)
+        .where(OpenLink.survey_id == survey_id))}
 
 
 def _segment_invitations(payload: dict | None) -> dict[tuple, int]:

@@ -134,13 +134,24 @@ def compute(scope: Scope) -> SurveyResults:
     cache: the dashboard and its charts share them)."""
     if scope.release is None:
         abort(404)
+    return _read(scope.release, scope.survey)
+
+
+def _read(release: Release, survey: Survey) -> SurveyResults:
     cache: ResultsCache = current_app.extensions["ikzsurvey.results_cache"]
-    key = (scope.release.id,)
+    key = (release.id,)
     results = cache.get(key)
     if results is None:
-        results = releases.load(scope.release, scope.survey)
+        results = releases.load(release, survey)
         cache.put(key, results)
     return results
+
+
+def organizer_results(survey: Survey) -> tuple[Release | None, SurveyResults | None]:
+    """The organizers' release (the newest ready one over closed waves) and its results —
+    what the survey page shows of closed waves' participation (:mod:`ikzsurvey.participation`)."""
+    release = releases.current(survey, closed_waves(survey))
+    return release, None if release is None else _read(release, survey)
 
 
 def parse_selection(scope: Scope, args) -> Selection:
