@@ -19,16 +19,15 @@ from ikzsurvey.retention import delete_survey_data
 from ikzsurvey.surveys import pinned_question_sets, registry
 
 from .conftest import csrf_token
-from .disclosure import Published, attack_releases
+from .disclosure import Published, attack_releases, published_view
 from .results_fixtures import (
     answer,
     close_wave,
     make_cooperation,
-    make_user,
     release,
-    sign_in,
     world,
 )
+from .test_results_exports import signed_in
 
 K = 5
 
@@ -45,11 +44,7 @@ def _world(app, sizes):
 
 
 def _client(app, w, role):
-    with app.app_context():
-        email = make_user(w.cooperation_id, role)
-    client = app.test_client()
-    sign_in(client, email)
-    return client
+    return signed_in(app, w, role, close=False)
 
 
 def _api(client, w, **args):
@@ -121,20 +116,9 @@ def test_the_counts_of_a_release_are_sums_of_the_segment_counts(app):
                         == {c: dict(v) for c, v in direct.questions[key].values.items() if v})
 
 
-def _published(payload_release):
+def _published(results):
     """What a viewer read from one release, as the attacker takes it."""
-    results = payload_release
-    shown = {cell: n for cell, n in results.responses.items() if n is not None}
-    questions = {}
-    for r in results.questions:
-        if r.aggregation == "text":
-            continue
-        kind = "multiple" if r.aggregation == "multiple" else "single"
-        counts = {cell: {v: c for v, c in cr.counts.items()}
-                  for cell, cr in r.cells.items() if not cr.suppressed}
-        answered = {cell: cr.n for cell, cr in r.cells.items() if not cr.suppressed}
-        questions[r.key] = (kind, counts, answered)
-    return Published(tuple(results.dimensions[2]), shown, questions)
+    return Published(tuple(results.dimensions[2]), *published_view(results))
 
 
 def test_k_and_then_one_more_is_not_told_by_the_second_release(app):

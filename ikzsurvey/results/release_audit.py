@@ -72,20 +72,6 @@ def atoms_of(cell: Cell, atoms: Sequence[tuple]) -> frozenset:
     return frozenset(t for t in atoms if all(v is ALL or v == x for v, x in zip(cell, t)))
 
 
-def published(cell: Cell, atoms: frozenset, counts: SurveyCounts,
-              question_shapes: Sequence[Shape]) -> Published:
-    """Everything a release shows of one cell."""
-    values, answered = {}, {}
-    for shape in question_shapes:
-        question = counts.questions.get(shape.key, QuestionCounts())
-        given = question.values.get(cell, {})
-        for value in shape.values:
-            values[(shape.key, value)] = given.get(value, 0)
-        if shape.kind == "multiple":
-            answered[shape.key] = question.n.get(cell, 0)
-    return Published(atoms, counts.responses.get(cell, 0), values, answered)
-
-
 @dataclass(frozen=True)
 class Earlier:
     """What an earlier release of the survey showed: the cells over its waves that its
@@ -150,7 +136,6 @@ def audit_survey(
             model.bound([atom], prior[atom])
     if participation_seen:
         _add_participation(model, counts, prior, municipalities, audiences, every_wave, k)
-    segment_counts = _SegmentCounts(atoms, counts, question_shapes)
     groups: dict[frozenset, Group] = {}
 
     def add_group(label, cell_atoms: frozenset) -> None:
@@ -165,12 +150,12 @@ def audit_survey(
         for cell in lattice(dims):
             add_group((release.label, cell), atoms_of(cell, release_atoms))
         for cell in release.shown:
-            model.publish(segment_counts.published(atoms_of(cell, release_atoms)))
+            model.publish(published(atoms_of(cell, release_atoms), counts, question_shapes))
     release_atoms = [t for t in atoms if t[2] in set(waves)]
     candidates = {}
     for cell in lattice(dimensions):
         cell_atoms = atoms_of(cell, release_atoms)
-        candidates[cell] = segment_counts.published(cell_atoms)
+        candidates[cell] = published(cell_atoms, counts, question_shapes)
         add_group(cell, cell_atoms)
 
     def cost(cell: Cell) -> tuple:
@@ -197,21 +182,16 @@ def _add_participation(model: Model, counts: SurveyCounts, prior: Mapping[tuple,
             model.bound(wave_atoms, INF, lower=known.at_least)
 
 
-class _SegmentCounts:
+def published(cell_atoms: frozenset, counts: SurveyCounts,
+              question_shapes: Sequence[Shape]) -> Published:
     """What a set of segments shows when published: the sums of their counts."""
-
-    def __init__(self, atoms, counts: SurveyCounts, question_shapes: Sequence[Shape]) -> None:
-        self.counts, self.shapes = counts, question_shapes
-
-    def published(self, cell_atoms: frozenset) -> Published:
-        counts = self.counts
-        values, answered = {}, {}
-        for shape in self.shapes:
-            question = counts.questions.get(shape.key, QuestionCounts())
-            for value in shape.values:
-                values[(shape.key, value)] = sum(
-                    question.values.get(atom, {}).get(value, 0) for atom in cell_atoms)
-            if shape.kind in ("multiple", "text"):
-                answered[shape.key] = sum(question.n.get(atom, 0) for atom in cell_atoms)
-        responses = sum(counts.responses.get(atom, 0) for atom in cell_atoms)
-        return Published(cell_atoms, responses, values, answered)
+    values, answered = {}, {}
+    for shape in question_shapes:
+        question = counts.questions.get(shape.key, QuestionCounts())
+        for value in shape.values:
+            values[(shape.key, value)] = sum(
+                question.values.get(atom, {}).get(value, 0) for atom in cell_atoms)
+        if shape.kind in ("multiple", "text"):
+            answered[shape.key] = sum(question.n.get(atom, 0) for atom in cell_atoms)
+    responses = sum(counts.responses.get(atom, 0) for atom in cell_atoms)
+    return Published(cell_atoms, responses, values, answered)

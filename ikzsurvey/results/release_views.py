@@ -25,8 +25,7 @@ def release_state(scope: Scope) -> dict:
     if not scope.organizer:
         return {"pending": [], "missing": False, "stalled": set(), "retry": False}
     pending = releases.pending(scope.survey)
-    missing = not pending and any(
-        not releases.exists(scope.survey, waves) for waves in releases.wanted(scope.survey))
+    missing = not pending and releases.missing(scope.survey)
     # A job whose process died (no heartbeat for a while) is taken over by the button.
     stalled = {r.id for r in pending if r.status == "running" and releases.stale(r)}
     retry = missing or any(r.status == "failed" or r.id in stalled for r in pending)

@@ -272,10 +272,11 @@ def current(survey: Survey, waves: Sequence[Wave]) -> Release | None:
     return found
 
 
-def exists(survey: Survey, waves: tuple[int, ...]) -> bool:
-    """Whether a ready release over exactly these waves is stored."""
-    return any(tuple(r.wave_ids) == tuple(waves) and r.status == "ready"
-               for r in _releases(survey.id))
+def missing(survey: Survey) -> bool:
+    """Whether a wave set the survey's readers see has no ready release, and none queued,
+    running or failed either (waves closed before releases existed)."""
+    known = {(tuple(r.wave_ids), r.comment_partition) for r in _releases(survey.id)}
+    return any((waves, survey.comment_partition) not in known for waves in wanted(survey))
 
 
 def pending(survey: Survey) -> list[Release]:

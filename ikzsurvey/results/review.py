@@ -23,11 +23,9 @@ from ..audit import audit
 from ..auth import organizer_required
 from ..db import db, write_transaction
 from ..models import COMMENT_STATUSES, Comment, Wave
-from ..texts import localize
 from . import releases
 from .scope import Scope, compute, scope_for
-from .suppression import ALL
-from .views import bp
+from .views import _labels, bp, part_name
 
 REDACTION_MARK = "[…]"
 COMMENTS_PER_PAGE = 25
@@ -110,16 +108,12 @@ def comments(survey_id: int):
     # shown there; a comment outside every part is shown nowhere, whatever its status).
     part_of = {}
     if scope.release is not None:
-        names = {m.id: m.name for m in scope.survey.municipalities}
-        names.update({("audience", a.id): localize(a.label) for a in scope.survey.audiences})
-        parts = compute(scope).comments
+        labels, parts = _labels(scope), compute(scope).comments
         for row in rows:
             part = next((p for p in parts if p.question == (row.question_set_id, row.question_id)
                          and p.holds(row.municipality_id, row.audience_id, row.wave_id)), None)
             if part is not None:
-                m, a, _w = part.cell
-                part_of[row.id] = (names[m] if m is not ALL else names[("audience", a)]
-                                   if a is not ALL else _("the whole cooperation"))
+                part_of[row.id] = part_name(part, labels)
     questions = {}
     for result_set in _question_sets(scope.survey):
         for q in result_set.questions:

@@ -33,10 +33,6 @@ class StoredFormatError(ValueError):
     """A stored release in a format this version cannot read."""
 
 
-def _cell(key) -> tuple:
-    return tuple(key)
-
-
 def dump(results: SurveyResults) -> dict[str, Any]:
     return {
         "format": FORMAT,
@@ -88,7 +84,7 @@ def load(payload: dict[str, Any], sets, registry: Registry, hook=None) -> Survey
         result = QuestionResult(qs, question, entry["aggregation"], entry["minimum"],
                                 layout=layout)
         for *cell, numbers in entry["cells"]:
-            result.cells[_cell(cell)] = _cell_result(_cell(cell), numbers)
+            result.cells[tuple(cell)] = _cell_result(tuple(cell), numbers)
         questions.append(result)
     cells = lattice(dimensions)
     return SurveyResults(
@@ -97,8 +93,8 @@ def load(payload: dict[str, Any], sets, registry: Registry, hook=None) -> Survey
         waves=[WaveInfo(*wave) for wave in payload["waves"]],
         questions=questions,
         scores=compute_scores(hook, list(sets), questions, cells, payload["k"]),
-        responses={_cell(row[:3]): row[3] for row in payload["responses"]},
-        invitations={_cell(row[:3]): row[3] for row in payload["invitations"]},
+        responses={tuple(row[:3]): row[3] for row in payload["responses"]},
+        invitations={tuple(row[:3]): row[3] for row in payload["invitations"]},
         comment_partition=payload["comment_partition"],
         comments=comment_parts(payload),
     )

@@ -216,11 +216,19 @@ def released_comments(
             c.shown_text for c in db.session.scalars(query.order_by(Comment.id).limit(limit))
         ]
         exact = len(parts) == 1 and parts[0].cell == selection.cell
-        names = [labels["municipality"][p.cell[0]] if p.cell[0] is not ALL
-                 else labels["audience"][p.cell[1]] if p.cell[1] is not ALL else ""
-                 for p in parts]
-        shown[key] = ShownComments(texts, total, [] if exact else names)
+        shown[key] = ShownComments(texts, total,
+                                   [] if exact else [part_name(p, labels) for p in parts])
     return shown
+
+
+def part_name(part, labels: dict) -> str:
+    """Whose free text a part of a release holds: a municipality, a group, or everyone's."""
+    m, a, _wave = part.cell
+    if m is not ALL:
+        return labels["municipality"][m]
+    if a is not ALL:
+        return labels["audience"][a]
+    return _("the whole cooperation")
 
 
 @bp.app_template_filter("signed")
