@@ -185,3 +185,40 @@ def test_no_table_releases_a_cell_pinned_with_what_organizers_saw(table):
     seen = seen_in(dimensions, sizes, invitations, open_segments, random.Random(seed))
     _, pinned = _organizer_release(dimensions, sizes, invitations, open_segments, seed, seen)
     assert pinned == []
+
+
+def test_an_earlier_release_bounds_only_the_waves_it_covered():
+    # Wave 1 holds 1/5/5/5, wave 2 0/5/5/5, three spare invitations everywhere; the waves
+    # are released in turn. Release 1 showed no invitations of wave 2: its silence there is
+    # no bound of 0, so the group "m1/emp over both waves" (1 response, 4 + 3 = 7
+    # invitations) must stay open up to k.
+    dimensions = (("m1", "m2"), ("emp", "cit"), ("w1", "w2"))
+    sizes = {}
+    for wave, first in (("w1", 1), ("w2", 0)):
+        for (m, a), n in zip(SEGMENTS, (first, 5, 5, 5)):
+            sizes[(m, a, wave)] = n
+    invitations = {s: n + 3 for s, n in sizes.items()}
+    respondents = _respondents(sizes)
+    everything = survey_counts(respondents, invitations)
+    wave_1 = {s: n for s, n in invitations.items() if s[2] == "w1"}
+    first = survey_counts([r for r in respondents if r.segment[2] == "w1"], wave_1)
+    shown_1 = audit_survey(first, (*dimensions[:2], ("w1",)), AGGREGATIONS, K,
+                           participation_seen=True).shown
+    earlier = [Earlier(1, ("w1",), shown_1, first.invitations)]
+    shown_2 = audit_survey(everything, dimensions, AGGREGATIONS, K, (), earlier,
+                           participation_seen=True).shown
+
+    def release(counts, cells, waves):
+        return Published(waves, {c: counts.responses.get(c, 0) for c in cells}, {
+            key: ("multiple" if AGGREGATIONS[key] == "multiple" else "single",
+                  {c: dict(counts.questions[key].values.get(c, {})) for c in cells},
+                  {c: counts.questions[key].n.get(c, 0) for c in cells})
+            for key in AGGREGATIONS})
+
+    published = [release(first, shown_1, ("w1",)),
+                 release(everything, shown_2, ("w1", "w2"))]
+    truth = {(("w1", "w2"), ("m1", "emp", ALL)): 1, (("w1",), ("m1", "emp", ALL)): 1}
+    for s, n in sizes.items():
+        truth[((s[2],) if s[2] == "w1" else ("w1", "w2"), s)] = n
+    assert attack_releases(dimensions, published, everything.invitations, set(), truth,
+                           K) == []

@@ -126,11 +126,14 @@ def audit_survey(
         return (atom[:2] not in open_segments
                 and counts.responses.get(atom, 0) <= invitations.get(atom, 0))
 
-    known = [counts.invitations, *(e.invitations for e in earlier)]
+    # An earlier release showed invitations of its own waves only: for other waves it
+    # says nothing (and its 0 there is no bound).
+    known = [(counts.invitations, None), *((e.invitations, set(e.wave_ids)) for e in earlier)]
     prior = {}
     for atom in atoms:
         # Every invitation count ever shown bounds the segment, the smallest most.
-        bounds = [inv.get(atom, 0) for inv in known if bounded(atom, inv)]
+        bounds = [inv.get(atom, 0) for inv, wave_ids in known
+                  if (wave_ids is None or atom[2] in wave_ids) and bounded(atom, inv)]
         prior[atom] = min(bounds) if bounds else INF
         if bounds:
             model.bound([atom], prior[atom])
