@@ -174,6 +174,21 @@ def test_viewers_read_the_release_of_the_published_waves(app):
         assert db.session.scalar(select(func.count()).select_from(Release)) == 2
 
 
+def test_organizers_keep_an_unpublished_wave_when_the_viewers_release_is_newer(app):
+    w = _world(app, {**EVEN, **{(m, a, 2): 6 for m in ("Altdorf", "Neudorf")
+                                for a in ("employees", "citizens")}})
+    with app.app_context():
+        close_wave(w, 1, published=False)
+        close_wave(w, 2, published=True)
+        found = db.session.scalars(select(Release).order_by(Release.number)).all()
+        # The viewers' release over wave 2 is the newest one.
+        assert [r.wave_ids for r in found][-1] == [w.waves[2]]
+    viewer, organizer = _client(app, w, "viewer"), _client(app, w, "admin")
+    assert [x["number"] for x in _api(viewer, w)["waves"]] == [2]
+    assert [x["number"] for x in _api(organizer, w)["waves"]] == [1, 2]
+    assert _total(_api(organizer, w)) == 48
+
+
 def test_closing_a_wave_prepares_its_release_in_the_background(app_factory):
     app = app_factory(RELEASES_INLINE=False)
     w = _world(app, EVEN)

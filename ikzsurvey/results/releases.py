@@ -260,14 +260,17 @@ def _segment_invitations(payload: dict | None) -> dict[tuple, int]:
 
 
 def current(survey: Survey, waves: Sequence[Wave]) -> Release | None:
-    """The newest ready release over some of these waves (those the reader may see)."""
+    """The ready release over the most of these waves (those the reader may see), the
+    newest of those: an organizer keeps every closed wave while the viewers' newer release
+    covers only the published ones."""
     allowed = {w.id for w in waves}
     found = None
     for release in db.session.scalars(
         select(Release).where(Release.survey_id == survey.id, Release.status == "ready")
         .order_by(Release.number)
     ):
-        if set(release.wave_ids) <= allowed:
+        if set(release.wave_ids) <= allowed and (
+                found is None or len(release.wave_ids) >= len(found.wave_ids)):
             found = release
     return found
 
