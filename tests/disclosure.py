@@ -114,7 +114,8 @@ class Published:
     questions: dict
 
 
-def attack_releases(dimensions, releases, invitations, open_segments, truth, k, seen=None):
+def attack_releases(dimensions, releases, invitations, open_segments, truth, k, seen=None,
+                    bounds=()):
     """Every cell with 0 < n < k that everything these releases showed pins, solved
     jointly — with what organizers saw of the waves while they ran (``seen``), if given.
 
@@ -122,6 +123,7 @@ def attack_releases(dimensions, releases, invitations, open_segments, truth, k, 
     :param releases: :class:`Published`, one per release.
     :param truth: (waves, cell) → the true responses, or cell → responses for a cell over
         every wave of ``dimensions``; the cells to check.
+    :param bounds: more of what is known beforehand: (segments, at most) pairs.
     """
     segments = list(itertools.product(*dimensions))
     columns: dict = {}
@@ -175,6 +177,9 @@ def attack_releases(dimensions, releases, invitations, open_segments, truth, k, 
         if s[:2] not in open_segments:
             ub_rows.append({column(("x", s)): 1.0})
             ub_values.append(invitations.get(s, 0))
+    for bounded, upper in bounds:
+        ub_rows.append({column(("x", s)): 1.0 for s in bounded})
+        ub_values.append(upper)
     seen = seen or Seen()
     for s in seen.large:  # x ≥ k, written as −x ≤ −k
         ub_rows.append({column(("x", s)): -1.0})

@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -55,11 +55,17 @@ __all__ = ["AuditError", "AuditResult", "Finding", "Group", "Model", "Published"
 
 @dataclass(frozen=True)
 class Group:
-    """A set of atoms whose size must not be pinned while it is ``0 < n < k``."""
+    """A set of atoms whose size must not be pinned while it is ``0 < n < k``.
+
+    ``n`` is ``None`` where nobody knows it: the responses between two cuts of a running
+    wave (:mod:`.release_audit`), whose counts are never stored. Such a group is checked
+    whatever its size, against what was known of it before the new release: the release
+    must leave its interval as it was, or protected with ``H`` = its largest size before.
+    """
 
     label: Hashable
     atoms: frozenset
-    n: int
+    n: int | None
     prior: float = INF  # what was known about its size beforehand (invitations)
 
 
@@ -68,7 +74,7 @@ class Finding:
     """The attacker's interval for one group, as the audit left it."""
 
     group: Hashable
-    n: int
+    n: int | None
     low: int
     high: float  # INF when nothing bounds it
 
@@ -80,6 +86,8 @@ class AuditResult:
     findings: list[Finding]
     solves: int
     seconds: float
+    #: The numbers of the shown cells, as the model holds them.
+    published: dict[Hashable, Published] = field(default_factory=dict)
 
 
 class _Span:
@@ -106,9 +114,13 @@ class _Span:
         self.rank = np.linalg.matrix_rank(np.array(self.rows))
 
 
-def protected(low: float, high: float, group: Group, k: int, p: int) -> bool:
-    """The rule of the module docs for one interval (bounds already rounded inward)."""
+def protected(low: float, high: float, group: Group, k: int, p: int,
+              before: tuple[float, float] | None = None) -> bool:
+    """The rule of the module docs for one interval (bounds already rounded inward); for a
+    group of unknown size, also: its interval ``before`` the new release, unchanged."""
     prior = group.prior
+    if before is not None and (low, high) == before:
+        return True
     return high >= min(k, prior) and high - low >= min(p, prior)
 
 
@@ -138,26 +150,50 @@ def audit(
     started = time.perf_counter()
     p = k if p is None else p
     cost = cost or (lambda label: (candidates[label].responses,))
+    # What is known of each group of unknown size before the new release shows anything.
+    before: dict[frozenset, tuple[float, float]] = {}
+    unknown = []
+    for group in groups:
+        if group.n is None and group.atoms not in before:
+            low, _ = model.extreme(group.atoms, maximise=False)
+            high, _ = model.extreme(group.atoms, maximise=True)
+            before[group.atoms] = (max(0, math.ceil(low - EPSILON)),
+                                   high if high == INF else math.floor(high + EPSILON))
+            unknown.append(replace(group, prior=min(group.prior, before[group.atoms][1])))
     shown = {label for label, cell in candidates.items() if cell.responses >= k}
     handle_of = {label: model.publish(candidates[label]) for label in sorted(shown, key=repr)}
     label_of = {handle: label for label, handle in handle_of.items()}
     hidden: list[Hashable] = []
-    checked = sorted((g for g in groups if 0 < g.n < k), key=lambda g: (g.n, repr(g.label)))
+    checked = sorted((g for g in groups if g.n is not None and 0 < g.n < k),
+                     key=lambda g: (g.n, repr(g.label)))
+    # A group of unknown size that holds nobody for sure needs no protection.
+    checked += [g for g in unknown if g.prior > 0]
 
     def interval(group: Group):
         """The group's interval (bounds rounded inward) and the cells limiting it. Once it
         is clear that the group is not protected, the rest is not solved: the lower bound
-        is then 0 and a bound that would only be sharper is left as it is."""
+        is then 0 and a bound that would only be sharper is left as it is. A group of
+        unknown size is solved exactly (it is compared with its interval before)."""
+        exact = group.n is None
         needed = min(k, group.prior)
-        high, high_limits = model.extreme(group.atoms, maximise=True, decided=needed - 2 * EPSILON)
+        high, high_limits = model.extreme(
+            group.atoms, maximise=True, decided=None if exact else needed - 2 * EPSILON)
         high_int = high if high == INF else math.floor(high + EPSILON)
-        if high_int < needed:
+        if high_int < needed and not exact:
             return 0, high_int, set(), high_limits
         width = min(p, group.prior)
-        decided = None if high_int == INF else high_int - width + 2 * EPSILON
+        decided = None if high_int == INF or exact else high_int - width + 2 * EPSILON
         low, low_limits = model.extreme(group.atoms, maximise=False, decided=decided)
         low_int = max(0, math.ceil(low - EPSILON))
         return low_int, high_int, low_limits, high_limits
+
+    def safe(group: Group, low_int, high_int) -> bool:
+        if group.n is None:
+            # Unknown size: it is for sure empty, or for sure no small group, or left as
+            # it was known before, or protected.
+            return (high_int == 0 or low_int >= k
+                    or protected(low_int, high_int, group, k, p, before[group.atoms]))
+        return protected(low_int, high_int, group, k, p)
 
     def report(done: int, steps: int) -> None:
         if progress is not None:
@@ -167,7 +203,7 @@ def audit(
         report(position, len(checked) + min(len(hidden), restore_budget))
         while True:
             low_int, high_int, low_limits, high_limits = interval(group)
-            if protected(low_int, high_int, group, k, p):
+            if safe(group, low_int, high_int):
                 break
             limits = high_limits if high_int < min(k, group.prior) else high_limits | low_limits
             limiting = {label_of[h] for h in limits if h in label_of} & shown
@@ -203,7 +239,7 @@ def audit(
             shown.add(label)
             continue
         model.restore(handle_of[label])
-        failed = next((g for g in order if not protected(*interval(g)[:2], g, k, p)), None)
+        failed = next((g for g in order if not safe(g, *interval(g)[:2])), None)
         if failed is None:
             shown.add(label)
             span.add(candidates[label].atoms)
@@ -217,4 +253,5 @@ def audit(
     for group in checked:
         low_int, high_int, _, _ = interval(group)
         findings.append(Finding(group.label, group.n, low_int, high_int))
-    return AuditResult(shown, hidden, findings, model.solves, time.perf_counter() - started)
+    return AuditResult(shown, hidden, findings, model.solves, time.perf_counter() - started,
+                       {label: candidates[label] for label in shown})

@@ -9,6 +9,7 @@ model, so the audit and the pages cannot disagree about what is out.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -75,12 +76,59 @@ def atoms_of(cell: Cell, atoms: Sequence[tuple]) -> frozenset:
 @dataclass(frozen=True)
 class Earlier:
     """What an earlier release of the survey showed: the cells over its waves that its
-    audit let through, and the invitations it showed per segment."""
+    audit let through, and the invitations it showed per segment.
+
+    An *interim* release was taken while some of its waves ran (``cut``): it covers their
+    responses up to that moment only, so what it showed is not what today's answers give —
+    ``numbers`` holds it, cell by cell — and ``large`` the segments of those waves that
+    the survey page then flagged as holding ``k`` or more.
+    """
 
     label: Hashable
     wave_ids: tuple[int, ...]
     shown: Collection[Cell]
     invitations: Mapping[tuple, int] = field(default_factory=dict)
+    cut: tuple[int, ...] = ()
+    numbers: Mapping[Cell, Published] = field(default_factory=dict)
+    large: Collection[tuple] = ()
+
+
+class _Pieces:
+    """The atoms of the audit: segment × *piece*. A wave's responses fall into pieces at
+    each interim release that cut it (piece 0 before the first cut, 1 between the first
+    and the second, …, the last one after the last cut); a wave never cut is one piece.
+    Nobody knows how many responses a piece holds — those counts are never stored — only
+    the segment's total."""
+
+    def __init__(self, municipalities, audiences, waves, earlier: Sequence[Earlier]) -> None:
+        self.count = {w: 1 + sum(1 for e in earlier if w in e.cut) for w in waves}
+        self.atoms = [(m, a, w, piece) for m in municipalities for a in audiences
+                      for w in waves for piece in range(self.count[w])]
+        self.covered: list[dict[int, int]] = []  # per earlier release: wave → pieces
+        cuts_so_far: dict[int, int] = {}
+        for release in earlier:
+            covered = {}
+            for w in release.wave_ids:
+                if w in release.cut:
+                    cuts_so_far[w] = cuts_so_far.get(w, 0) + 1
+                    covered[w] = cuts_so_far[w]
+                else:
+                    covered[w] = self.count[w]
+            self.covered.append(covered)
+
+    def of(self, segment: tuple, upto: int | None = None) -> list[tuple]:
+        return [(*segment, piece) for piece in range(self.count[segment[2]] if upto is None
+                                                      else upto)]
+
+    def full(self, atoms: frozenset) -> bool:
+        """Whether these atoms hold whole segments (their responses are known)."""
+        held = Counter(t[:3] for t in atoms)
+        return all(n == self.count[segment[2]] for segment, n in held.items())
+
+    def ranges(self, wave) -> list[tuple[int, int]]:
+        """The runs of consecutive pieces of a wave that no release covers alone."""
+        n = self.count[wave]
+        return [(i, j) for i in range(n) for j in range(i + 1, n + 1) if (i, j) != (0, n)]
 
 
 def audit_survey(
@@ -100,10 +148,12 @@ def audit_survey(
     :param counts: the counts of every segment of the release's waves and of the earlier
         releases' waves (:func:`.release_counts.atom_counts`: number questions in their
         candidate bins, so layouts that differ between releases are sums of the same
-        unknowns); cells that are not segments are not read.
+        unknowns); cells that are not segments are not read. For a running wave, its
+        counts now: the release is then an interim one, a cut of that wave.
     :param dimensions: municipalities, audiences and the release's waves.
     :param open_segments: the (municipality, audience) pairs with an open link (whose
         responses are not bounded by their invitations).
+    :param earlier: the survey's earlier releases, in the order they were made.
     :param progress: called with (groups checked, groups to check) as the audit goes.
     :param participation_seen: whether the attacker knows what the survey page showed of
         each wave while it ran (:mod:`.participation_knowledge`): every segment of ``k``
@@ -114,62 +164,92 @@ def audit_survey(
     """
     municipalities, audiences, waves = dimensions
     every_wave = sorted(set(waves).union(*(e.wave_ids for e in earlier)))
-    atoms = [(m, a, w) for m in municipalities for a in audiences for w in every_wave]
+    pieces = _Pieces(municipalities, audiences, every_wave, earlier)
+    atoms = pieces.atoms
     question_shapes = shapes(counts, aggregations)
     counts = counts.counts if isinstance(counts, ReleaseCounts) else counts
     model = Model(atoms, question_shapes)
 
-    def bounded(atom, invitations) -> bool:
+    def bounded(segment, invitations) -> bool:
         # Responses of a segment without an open link came through its invitations, and
         # invitation counts are public: the attacker knows that bound — where it holds. When
         # invitations were purged (or responses entered otherwise), it is no knowledge.
-        return (atom[:2] not in open_segments
-                and counts.responses.get(atom, 0) <= invitations.get(atom, 0))
+        return (segment[:2] not in open_segments
+                and counts.responses.get(segment, 0) <= invitations.get(segment, 0))
 
-    # An earlier release showed invitations of its own waves only: for other waves it
-    # says nothing (and its 0 there is no bound).
-    known = [(counts.invitations, None), *((e.invitations, set(e.wave_ids)) for e in earlier)]
+    segments = [(m, a, w) for m in municipalities for a in audiences for w in every_wave]
     prior = {}
-    for atom in atoms:
-        # Every invitation count ever shown bounds the segment, the smallest most.
-        bounds = [inv.get(atom, 0) for inv, wave_ids in known
-                  if (wave_ids is None or atom[2] in wave_ids) and bounded(atom, inv)]
-        prior[atom] = min(bounds) if bounds else INF
+    for segment in segments:
+        # Every invitation count ever shown bounds the segment, the smallest most. An
+        # earlier release showed invitations of its own waves only (its silence about
+        # others is no bound of 0); an interim one those issued at its cut, which bound
+        # the pieces before it.
+        bounds = [counts.invitations.get(segment, 0)] if bounded(
+            segment, counts.invitations) else []
+        for release, covered in zip(earlier, pieces.covered):
+            if segment[2] not in release.wave_ids:
+                continue
+            issued = release.invitations.get(segment, 0)
+            if segment[2] in release.cut:
+                if segment[:2] not in open_segments:
+                    model.bound(pieces.of(segment, covered[segment[2]]), issued)
+            elif bounded(segment, release.invitations):
+                bounds.append(issued)
+        prior[segment] = min(bounds) if bounds else INF
         if bounds:
-            model.bound([atom], prior[atom])
+            model.bound(pieces.of(segment), prior[segment])
+    for release, covered in zip(earlier, pieces.covered):
+        for segment in release.large:
+            if segment[2] in release.cut:
+                model.bound(pieces.of(segment, covered[segment[2]]), INF, lower=k)
     if participation_seen:
-        _add_participation(model, counts, prior, municipalities, audiences, every_wave, k)
+        _add_participation(model, counts, prior, pieces, municipalities, audiences,
+                           every_wave, k)
     groups: dict[frozenset, Group] = {}
 
     def add_group(label, cell_atoms: frozenset) -> None:
-        if cell_atoms not in groups:
-            n = sum(counts.responses.get(atom, 0) for atom in cell_atoms)
-            groups[cell_atoms] = Group(label, cell_atoms, n,
-                                       sum(prior[atom] for atom in cell_atoms))
+        if cell_atoms in groups:
+            return
+        cell_segments = {t[:3] for t in cell_atoms}
+        n = (sum(counts.responses.get(s, 0) for s in cell_segments)
+             if pieces.full(cell_atoms) else None)
+        groups[cell_atoms] = Group(label, cell_atoms, n,
+                                   sum(prior[s] for s in cell_segments))
 
-    for release in earlier:
-        release_atoms = [t for t in atoms if t[2] in release.wave_ids]
+    for release, covered in zip(earlier, pieces.covered):
+        release_atoms = [t for t in atoms if t[3] < covered.get(t[2], 0)]
         dims = (municipalities, audiences, release.wave_ids)
         for cell in lattice(dims):
             add_group((release.label, cell), atoms_of(cell, release_atoms))
         for cell in release.shown:
-            model.publish(published(atoms_of(cell, release_atoms), counts, question_shapes))
+            cell_atoms = atoms_of(cell, release_atoms)
+            number = release.numbers.get(tuple(cell))
+            model.publish(published(cell_atoms, counts, question_shapes) if number is None
+                          else Published(cell_atoms, number.responses, number.values,
+                                         number.answered))
     release_atoms = [t for t in atoms if t[2] in set(waves)]
     candidates = {}
     for cell in lattice(dimensions):
         cell_atoms = atoms_of(cell, release_atoms)
         candidates[cell] = published(cell_atoms, counts, question_shapes)
         add_group(cell, cell_atoms)
+    # What came in between two cuts of a wave, or after the last: by cell of that wave.
+    for wave in every_wave:
+        for low, high in pieces.ranges(wave):
+            run = [t for t in atoms if t[2] == wave and low <= t[3] < high]
+            for cell in lattice((municipalities, audiences, (wave,))):
+                add_group(("pieces", low, high, cell), atoms_of(cell, run))
 
     def cost(cell: Cell) -> tuple:
         # Least information first: the smallest cell, then the most specific one.
         return (candidates[cell].responses, -sum(v is not ALL for v in cell))
 
-    return audit(model, candidates, list(groups.values()), k, cost=cost, progress=progress)
+    return audit(model, candidates, [g for g in groups.values() if g.atoms], k, cost=cost,
+                 progress=progress)
 
 
 def _add_participation(model: Model, counts: SurveyCounts, prior: Mapping[tuple, float],
-                       municipalities, audiences, waves, k: int) -> None:
+                       pieces: _Pieces, municipalities, audiences, waves, k: int) -> None:
     """What organizers saw of the waves while they ran, as prior knowledge of the model."""
     segments = [(m, a) for m in municipalities for a in audiences]
     for wave in waves:
@@ -177,8 +257,8 @@ def _add_participation(model: Model, counts: SurveyCounts, prior: Mapping[tuple,
         upper = {(m, a): prior[(m, a, wave)] for m, a in segments}
         known = known_totals(responses, upper, segments, k)
         for m, a in known.large:
-            model.bound([(m, a, wave)], INF, lower=k)
-        wave_atoms = [(m, a, wave) for m, a in segments]
+            model.bound(pieces.of((m, a, wave)), INF, lower=k)
+        wave_atoms = [t for m, a in segments for t in pieces.of((m, a, wave))]
         if known.exact:
             model.fix(wave_atoms, known.total)
         else:
@@ -187,14 +267,16 @@ def _add_participation(model: Model, counts: SurveyCounts, prior: Mapping[tuple,
 
 def published(cell_atoms: frozenset, counts: SurveyCounts,
               question_shapes: Sequence[Shape]) -> Published:
-    """What a set of segments shows when published: the sums of their counts."""
+    """What a set of whole segments (every piece of each) shows when published: the sums
+    of their counts."""
+    segments = {atom[:3] for atom in cell_atoms}
     values, answered = {}, {}
     for shape in question_shapes:
         question = counts.questions.get(shape.key, QuestionCounts())
         for value in shape.values:
             values[(shape.key, value)] = sum(
-                question.values.get(atom, {}).get(value, 0) for atom in cell_atoms)
+                question.values.get(atom, {}).get(value, 0) for atom in segments)
         if shape.kind in ("multiple", "text"):
-            answered[shape.key] = sum(question.n.get(atom, 0) for atom in cell_atoms)
-    responses = sum(counts.responses.get(atom, 0) for atom in cell_atoms)
+            answered[shape.key] = sum(question.n.get(atom, 0) for atom in segments)
+    responses = sum(counts.responses.get(atom, 0) for atom in segments)
     return Published(cell_atoms, responses, values, answered)
