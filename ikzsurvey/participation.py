@@ -19,6 +19,9 @@ what its members answered (docs/privacy.md, "A running wave"). So:
   more responses, and the wave's total where that pins no small group — the knowledge the
   audit assumes an organizer has of the final counts. Rounding was rejected: the moment a
   rounded count changes tells when one person answered, just as the exact count does.
+* **A running wave cut by an interim release** (:mod:`.results.interim`) shows what that
+  release shows of it, like a closed wave, and is not counted again until it closes: the
+  audit of later releases knows of it only what it assumed at the cut.
 * **Issued invitations** are exact and live: they depend on the organizer alone, and the
   audit takes them as public.
 
@@ -163,11 +166,12 @@ def survey_participation(survey: Survey, take: bool = True) -> SurveyParticipati
     release, results = organizer_results(survey)
     preparing = {w for r in releases.pending(survey) if r.status in ("queued", "running")
                  for w in r.wave_ids}
+    cut = releases.cut_waves(survey)
     waves: dict[int, WaveParticipation] = {}
     for wave in survey.waves:
         of_wave = invitations.get(wave.id, {})
         issued = {s: n for s, (n, _used) in of_wave.items()}
-        if wave.status == "open":
+        if wave.status == "open" and wave.id not in cut:
             waves[wave.id] = _running(survey, wave, segments, of_wave, take)
         elif release is not None and wave.id in release.wave_ids:
             responses = {(m, a): results.responses.get((m, a, wave.id)) for m, a in segments}
@@ -179,22 +183,23 @@ def survey_participation(survey: Survey, take: bool = True) -> SurveyParticipati
         else:
             waves[wave.id] = WaveParticipation(
                 "preparing" if wave.id in preparing else "unreleased", issued)
-    return SurveyParticipation(waves, _total(survey, waves, results))
+    return SurveyParticipation(waves, _total(survey, waves, release, results))
 
 
-def _total(survey: Survey, waves: dict[int, WaveParticipation], results) -> int | None:
-    """The survey's responses, from shown figures only: the release's total of the closed
-    waves (or the sum of their shown totals) and a running wave's shown total."""
+def _total(survey: Survey, waves: dict[int, WaveParticipation], release, results) -> int | None:
+    """The survey's responses, from shown figures only: the release's total of the waves
+    it covers (or the sum of their shown totals) and a running wave's shown total."""
+    if any(p.state in ("preparing", "unreleased") for p in waves.values()):
+        return None
     parts = []
-    closed = [w.id for w in survey.waves if w.status != "open"]
-    if closed:
-        if any(waves[w].state != "released" for w in closed):
-            return None
-        total = results.responses.get((ALL, ALL, ALL))
-        if total is None and all(waves[w].total is not None for w in closed):
-            total = sum(waves[w].total for w in closed)
+    released = [w for w, p in waves.items() if p.state == "released"]
+    if released:
+        total = (results.responses.get((ALL, ALL, ALL))
+                 if set(released) == set(release.wave_ids) else None)
+        if total is None and all(waves[w].total is not None for w in released):
+            total = sum(waves[w].total for w in released)
         parts.append(total)
-    parts.extend(waves[w.id].total for w in survey.waves if w.status == "open")
+    parts.extend(p.total for p in waves.values() if p.state == "running")
     return None if None in parts else sum(parts)
 
 

@@ -19,11 +19,11 @@ class Release(Base):
     """One survey's results over a set of closed waves, computed once, audited jointly with
     every earlier release of the survey, and stored: nothing in it changes once it is
     ``ready``. Viewers read the newest ready release over published waves only; organizers
-    the newest ready one.
+    the one over the most waves, which may be an *interim* release that cut running waves.
 
     A queued or running release has no results yet; ``progress`` (percent) and
     ``heartbeat`` (UTC, while running) tell how far the job got and whether it is alive. The
-    release's dates are the organizer's, never a respondent's: it covers closed waves only.
+    release's dates are the organizer's, never a respondent's.
     """
 
     __tablename__ = "survey_release"
@@ -53,6 +53,14 @@ class Release(Base):
     #: what later releases are audited against.
     shown: Mapped[list[list[int | None]] | None] = mapped_column(JSON, nullable=True,
                                                                 deferred=True)
+    #: An *interim* release: the waves it cut while they ran (it covers their responses
+    #: up to then); empty or ``None`` for a release of closed waves.
+    cut: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    #: An interim release's numbers as the audit modelled them, per shown cell (today's
+    #: answers no longer give them) and what the survey page had shown of the cut waves:
+    #: ``{"numbers": [...], "seen": {...}}`` (:mod:`ikzsurvey.results.interim`).
+    interim: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True,
+                                                            deferred=True)
     #: How the audit went: solves, seconds, cells hidden by it.
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -60,3 +68,7 @@ class Release(Base):
     @property
     def ready(self) -> bool:
         return self.status == "ready"
+
+    @property
+    def is_interim(self) -> bool:
+        return bool(self.cut)

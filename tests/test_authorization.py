@@ -342,6 +342,7 @@ ROUTES: dict[str, Route] = {
         ORGANIZER, form=lambda w, p: {"action": "release", "status": "pending"}),
     # Organizer of A: releases (preparing again, how free text is released)
     "/results/<int:survey_id>/releases": Route(ORGANIZER, form=lambda w, p: {}),
+    "/results/<int:survey_id>/interim": Route(ORGANIZER, form=lambda w, p: {}),
     "/results/<int:survey_id>/comment-partition": Route(
         ORGANIZER, form=lambda w, p: {"partition": "audience"}),
     # Organizer pages

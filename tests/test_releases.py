@@ -23,6 +23,7 @@ from .disclosure import Published, attack_releases, published_view
 from .results_fixtures import (
     answer,
     close_wave,
+    close_waves,
     make_cooperation,
     release,
     world,
@@ -431,3 +432,58 @@ def test_release_ids_are_never_reused(app):
         db.session.commit()
         release(w)
         assert db.session.scalar(select(Release.id)) > first
+
+
+def _rows(payload):
+    return {(r["municipality"], r["audience"], r["wave"]): r["responses"]
+            for r in payload["responses"]}
+
+
+def test_an_interim_release_shows_a_running_wave_to_organizers_and_binds_the_final_one(app):
+    w = _world(app, EVEN)
+    viewer, organizer = _client(app, w, "viewer"), _client(app, w, "admin")
+    page = organizer.get(f"/results/{w.survey_id}/").get_data(as_text=True)
+    assert "Zwischenergebnis erstellen" in page
+    response = organizer.post(f"/results/{w.survey_id}/interim",
+                              data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    interim = _api(organizer, w)
+    assert [x["number"] for x in interim["waves"]] == [1, 2]  # both run (wave 2: empty)
+    assert _total(interim) == 24
+    page = organizer.get(f"/results/{w.survey_id}/").get_data(as_text=True)
+    assert "Zwischenergebnis vom" in page
+    # Viewers see nothing of a running wave.
+    assert viewer.get(f"/api/v1/surveys/{w.survey_id}/results").status_code == 404
+    with app.app_context():
+        found = db.session.scalars(select(Release)).all()
+        assert [(r.cut, r.status) for r in found] == [([w.waves[1], w.waves[2]], "ready")]
+        kept = found[0].interim
+        assert kept["numbers"] and [s["wave"] for s in kept["seen"]] == [w.waves[1], w.waves[2]]
+        assert found[0].results["comments"] == []
+        # The survey page shows the cut wave from the interim release, no new count.
+        from ikzsurvey.participation import survey_participation
+        survey = db.session.get(Survey, w.survey_id)
+        assert survey_participation(survey).waves[w.waves[1]].state == "released"
+        answer(w, "Altdorf", "employees", 1, trust=3)
+        assert survey_participation(survey).waves[w.waves[1]].total == 24
+        close_wave(w, 1, published=True)
+        final = db.session.scalars(select(Release).order_by(Release.number)).all()[-1]
+        assert not final.is_interim and final.status == "ready"
+    before, after = _rows(interim), _rows(_api(organizer, w))
+    assert _total(_api(viewer, w)) is None  # 25 against the interim's 24: one person
+    for cell, n in after.items():
+        if n is not None and before.get(cell) is not None:
+            assert n - before[cell] == 0 or n - before[cell] >= K, cell
+
+
+def test_no_interim_release_without_a_running_wave(app):
+    w = _world(app, EVEN)
+    with app.app_context():
+        close_waves(w)
+    organizer = _client(app, w, "admin")
+    page = organizer.get(f"/results/{w.survey_id}/").get_data(as_text=True)
+    response = organizer.post(f"/results/{w.survey_id}/interim",
+                              data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+    assert "Keine Welle läuft" in response.get_data(as_text=True)
+    with app.app_context():
+        assert not any(r.is_interim for r in db.session.scalars(select(Release)))

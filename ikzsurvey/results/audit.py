@@ -88,6 +88,9 @@ class AuditResult:
     seconds: float
     #: The numbers of the shown cells, as the model holds them.
     published: dict[Hashable, Published] = field(default_factory=dict)
+    #: What the audit assumed organizers saw of each wave while it ran (wave → knowledge,
+    #: :mod:`.participation_knowledge`), where it assumed anything.
+    participation: dict = field(default_factory=dict)
 
 
 class _Span:

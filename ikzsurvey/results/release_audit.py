@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .aggregate import QuestionCounts, QuestionKey, SurveyCounts
 from .audit import INF, AuditResult, Group, Model, Published, Shape, audit
 from .bins import Bin
-from .participation_knowledge import known_totals
+from .participation_knowledge import WaveKnowledge, known_totals
 from .release_counts import ReleaseCounts
 from .suppression import ALL, Cell, lattice
 
@@ -80,8 +80,10 @@ class Earlier:
 
     An *interim* release was taken while some of its waves ran (``cut``): it covers their
     responses up to that moment only, so what it showed is not what today's answers give —
-    ``numbers`` holds it, cell by cell — and ``large`` the segments of those waves that
-    the survey page then flagged as holding ``k`` or more.
+    ``numbers`` holds it, cell by cell — and ``seen`` what its audit assumed organizers had
+    seen of each cut wave until then (wave → :class:`.participation_knowledge.WaveKnowledge`
+    of the counts at the cut). After a cut the survey page shows the wave's participation
+    from the interim release only, so nothing more is known of it until it closes.
     """
 
     label: Hashable
@@ -90,7 +92,7 @@ class Earlier:
     invitations: Mapping[tuple, int] = field(default_factory=dict)
     cut: tuple[int, ...] = ()
     numbers: Mapping[Cell, Published] = field(default_factory=dict)
-    large: Collection[tuple] = ()
+    seen: Mapping[int, WaveKnowledge] = field(default_factory=dict)
 
 
 class _Pieces:
@@ -191,20 +193,23 @@ def audit_survey(
                 continue
             issued = release.invitations.get(segment, 0)
             if segment[2] in release.cut:
-                if segment[:2] not in open_segments:
+                # Where the responses came through invitations, those at the cut did too.
+                if bounded(segment, counts.invitations):
                     model.bound(pieces.of(segment, covered[segment[2]]), issued)
             elif bounded(segment, release.invitations):
                 bounds.append(issued)
         prior[segment] = min(bounds) if bounds else INF
         if bounds:
             model.bound(pieces.of(segment), prior[segment])
-    for release, covered in zip(earlier, pieces.covered):
-        for segment in release.large:
-            if segment[2] in release.cut:
-                model.bound(pieces.of(segment, covered[segment[2]]), INF, lower=k)
+    known = {}
     if participation_seen:
-        _add_participation(model, counts, prior, pieces, municipalities, audiences,
-                           every_wave, k)
+        for release, covered in zip(earlier, pieces.covered):
+            for wave, knowledge in release.seen.items():
+                _add_knowledge(model, knowledge, wave, pieces, k, covered[wave])
+        # A wave cut before shows the page nothing new after its first cut.
+        cut_before = {w for release in earlier for w in release.cut}
+        known = _add_participation(model, counts, prior, pieces, municipalities, audiences,
+                                   [w for w in every_wave if w not in cut_before], k)
     groups: dict[frozenset, Group] = {}
 
     def add_group(label, cell_atoms: frozenset) -> None:
@@ -244,25 +249,36 @@ def audit_survey(
         # Least information first: the smallest cell, then the most specific one.
         return (candidates[cell].responses, -sum(v is not ALL for v in cell))
 
-    return audit(model, candidates, [g for g in groups.values() if g.atoms], k, cost=cost,
-                 progress=progress)
+    result = audit(model, candidates, [g for g in groups.values() if g.atoms], k, cost=cost,
+                   progress=progress)
+    result.participation = known
+    return result
 
 
 def _add_participation(model: Model, counts: SurveyCounts, prior: Mapping[tuple, float],
-                       pieces: _Pieces, municipalities, audiences, waves, k: int) -> None:
-    """What organizers saw of the waves while they ran, as prior knowledge of the model."""
+                       pieces: _Pieces, municipalities, audiences, waves, k: int) -> dict:
+    """What organizers saw of the waves while they ran, as prior knowledge of the model;
+    returns it per wave."""
     segments = [(m, a) for m in municipalities for a in audiences]
+    found = {}
     for wave in waves:
         responses = {(m, a): counts.responses.get((m, a, wave), 0) for m, a in segments}
         upper = {(m, a): prior[(m, a, wave)] for m, a in segments}
-        known = known_totals(responses, upper, segments, k)
-        for m, a in known.large:
-            model.bound(pieces.of((m, a, wave)), INF, lower=k)
-        wave_atoms = [t for m, a in segments for t in pieces.of((m, a, wave))]
-        if known.exact:
-            model.fix(wave_atoms, known.total)
-        else:
-            model.bound(wave_atoms, INF, lower=known.at_least)
+        found[wave] = known_totals(responses, upper, segments, k)
+        _add_knowledge(model, found[wave], wave, pieces, k)
+    return found
+
+
+def _add_knowledge(model: Model, known: WaveKnowledge, wave, pieces: _Pieces, k: int,
+                   upto: int | None = None) -> None:
+    """One wave's participation knowledge, of its pieces before ``upto`` (all: ``None``)."""
+    for m, a in known.large:
+        model.bound(pieces.of((m, a, wave), upto), INF, lower=k)
+    wave_atoms = [t for t in pieces.atoms if t[2] == wave and (upto is None or t[3] < upto)]
+    if known.exact:
+        model.fix(wave_atoms, known.total)
+    else:
+        model.bound(wave_atoms, INF, lower=known.at_least)
 
 
 def published(cell_atoms: frozenset, counts: SurveyCounts,

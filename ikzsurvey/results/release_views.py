@@ -49,6 +49,25 @@ def prepare_release(survey_id: int):
     return redirect(url_for("results.dashboard", survey_id=survey_id))
 
 
+@bp.route("/results/<int:survey_id>/interim", methods=["POST"])
+@organizer_required
+def interim_release(survey_id: int):
+    """Release the running waves as they stand (:mod:`.interim`), for organizers."""
+    scope = scope_for(survey_id, None)
+    if not scope.organizer:
+        abort(403)
+    release = releases.request_interim(survey_id)
+    if release is None:
+        flash(_("No wave is running: its results are released when it is closed."), "error")
+        return redirect(url_for("results.dashboard", survey_id=survey_id))
+    releases.start(survey_id)
+    audit(scope.survey.cooperation_id, "release.interim", scope.survey.title.get("de", ""))
+    flash(_("Interim results of the running wave are being prepared and checked for "
+            "anonymity together with every earlier release; the results page shows how "
+            "far it got."), "info")
+    return redirect(url_for("results.dashboard", survey_id=survey_id))
+
+
 def partition_choices() -> list[tuple[str, str]]:
     labels = {"whole": _("for the whole cooperation"),
               "municipality": _("per municipality"),

@@ -34,13 +34,14 @@ from collections.abc import Sequence
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..db import autocommit_engine, db, write_transaction
+from ..db import autocommit_engine, db, is_sqlite, write_transaction
 from ..models import OpenLink, Release, Survey, Wave, now, today
 from ..surveys import pinned_question_sets, registry
 from . import stored
 from .comment_parts import DEFAULT_PARTITION, choose_parts
-from .release_audit import Earlier, audit_survey
-from .release_counts import atom_counts, is_segment, view_of
+from . import interim
+from .release_audit import audit_survey
+from .release_counts import atom_counts, view_of
 from .service import FREE_TEXT_MINIMUM, survey_results
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def request(survey_id: int) -> list[int]:
         partition = survey.comment_partition
         for waves in wanted(survey):
             same = [r for r in existing if tuple(r.wave_ids) == waves
-                    and r.comment_partition == partition]
+                    and r.comment_partition == partition and not r.is_interim]
             if any(r.status != "failed" for r in same):
                 continue
             if same:
@@ -91,6 +92,34 @@ def request(survey_id: int) -> list[int]:
             existing.append(release)
         session.flush()
         return [r.id for r in existing if r.status in ("queued", "running")]
+
+
+def request_interim(survey_id: int) -> Release | None:
+    """Queue an interim release that cuts the survey's running waves (with its closed
+    ones), unless one is queued or running already; ``None`` when no wave runs."""
+    with write_transaction() as session:
+        survey = session.scalar(select(Survey).where(Survey.id == survey_id).with_for_update())
+        running = sorted(w.id for w in survey.waves if w.status == "open") if survey else []
+        if not running:
+            return None
+        existing = _releases(survey_id)
+        waiting = [r for r in existing if r.is_interim and r.status in ("queued", "running")]
+        if waiting:
+            return waiting[-1]
+        waves = sorted(w.id for w in survey.waves if w.status in ("open", "closed"))
+        release = Release(survey_id=survey_id, wave_ids=waves, cut=running, status="queued",
+                          number=max((r.number for r in existing), default=0) + 1,
+                          progress=0, comment_partition=survey.comment_partition)
+        session.add(release)
+        session.flush()
+        return release
+
+
+def cut_waves(survey: Survey) -> set[int]:
+    """The running waves an interim release cut or is about to: the survey page shows
+    their participation from that release only."""
+    return {w for r in _releases(survey.id) if r.is_interim and r.status != "failed"
+            for w in r.cut}
 
 
 def prepare(survey_id: int) -> list[int]:
@@ -158,8 +187,9 @@ def _run(release_id: int) -> None:
     earlier = [r for r in _releases(survey.id) if r.status == "ready"]
     beat = _Heartbeat(release_id)
     try:
-        results, shown, summary = build(survey, tuple(release.wave_ids), earlier, beat,
-                                        partition=release.comment_partition)
+        results, shown, summary, interim = build(
+            survey, tuple(release.wave_ids), earlier, beat,
+            partition=release.comment_partition, cut=tuple(release.cut or ()))
     except Exception as exc:
         logger.exception("release %s of survey %s failed", release.number, survey.id)
         db.session.rollback()
@@ -171,6 +201,7 @@ def _run(release_id: int) -> None:
     with write_transaction() as session:
         ready = session.get(Release, release_id)
         ready.results, ready.shown, ready.summary = results, shown, summary
+        ready.interim = interim
         ready.status, ready.progress, ready.heartbeat = "ready", 100, None
         ready.ready_on = today()
     logger.info("release %s of survey %s ready: %s", release.number, survey.id, summary)
@@ -197,20 +228,27 @@ class _Heartbeat:
 
 
 def build(survey: Survey, wave_ids: tuple[int, ...], earlier: Sequence[Release],
-          progress=None, partition: str = DEFAULT_PARTITION) -> tuple[dict, list, dict]:
+          progress=None, partition: str = DEFAULT_PARTITION,
+          cut: tuple[int, ...] = ()) -> tuple[dict, list, dict, dict | None]:
     """Count, audit and summarise one release (see the module docs): its stored results,
-    the cells it shows and how the audit went."""
+    the cells it shows, how the audit went and, for an interim release that ``cut``
+    running waves, what later audits need of it (:mod:`.interim`). An interim release
+    shows no free text: its comments are not reviewed yet."""
     started = time.perf_counter()
+    if cut and not is_sqlite():
+        # One snapshot for every count of waves that are still answered (on SQLite the
+        # session's transaction is one already).
+        db.session.commit()
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     sets = pinned_question_sets(survey)
     kinds = {}
     for qs in sets:
         for question in qs.questions:
             kinds[(qs.id, question.id)] = (question, registry().kind_of(question).aggregation)
     k = survey.min_group_size
-    before = [Earlier(r.number, tuple(r.wave_ids), [tuple(c) for c in r.shown or ()],
-                      _segment_invitations(r.results)) for r in earlier]
-    every = sorted(set(wave_ids).union(*(e.wave_ids for e in before)))
+    every = sorted(set(wave_ids).union(*(r.wave_ids for r in earlier)))
     fine = atom_counts(survey.id, kinds, every)
+    before = [interim.earlier(r, fine) for r in earlier]
     counted = time.perf_counter()
     waves = [w for w in survey.waves if w.id in set(wave_ids)]
     dimensions = (tuple(m.id for m in survey.municipalities),
@@ -221,7 +259,7 @@ def build(survey: Survey, wave_ids: tuple[int, ...], earlier: Sequence[Release],
                          participation_seen=True)
     results = survey_results(survey, registry(), waves=waves, question_sets=sets,
                              released=view_of(fine, kinds, k, wave_ids), audited=audit.shown)
-    texts = [r for r in results.questions if r.aggregation == "text"]
+    texts = [r for r in results.questions if r.aggregation == "text"] if not cut else []
     results.comment_partition = partition
     results.comments = choose_parts(
         survey.id, partition, dimensions, [r.key for r in texts],
@@ -240,7 +278,11 @@ def build(survey: Survey, wave_ids: tuple[int, ...], earlier: Sequence[Release],
         "comment_parts": len(results.comments),
     }
     shown = sorted(([*cell] for cell in audit.shown), key=repr)
-    return stored.dump(results), shown, summary
+    kept = None
+    if cut:
+        kept = {"numbers": interim.dump_numbers(audit.published),
+                "seen": interim.dump_seen(audit.participation, cut)}
+    return stored.dump(results), shown, summary, kept
 
 
 def open_link_segments(survey_id: int) -> set[tuple[int, int]]:
@@ -252,43 +294,48 @@ def open_link_segments(survey_id: int) -> set[tuple[int, int]]:
         .where(OpenLink.survey_id == survey_id))}
 
 
-def _segment_invitations(payload: dict | None) -> dict[tuple, int]:
-    if not payload:
-        return {}
-    return {tuple(row[:3]): row[3] for row in payload.get("invitations", ())
-            if is_segment(tuple(row[:3]))}
-
-
-def current(survey: Survey, waves: Sequence[Wave]) -> Release | None:
+def current(survey: Survey, waves: Sequence[Wave], interim: bool = False) -> Release | None:
     """The ready release over the most of these waves (those the reader may see), the
     newest of those: an organizer keeps every closed wave while the viewers' newer release
-    covers only the published ones."""
+    covers only the published ones. Interim releases (organizers only) with ``interim``."""
     allowed = {w.id for w in waves}
-    found = None
-    for release in db.session.scalars(
+    ready = db.session.scalars(
         select(Release).where(Release.survey_id == survey.id, Release.status == "ready")
-        .order_by(Release.number)
-    ):
+        .order_by(Release.number)).all()
+    found = None
+    for release in ready:
+        if release.is_interim and (not interim or _superseded(release, ready)):
+            continue
         if set(release.wave_ids) <= allowed and (
                 found is None or len(release.wave_ids) >= len(found.wave_ids)):
             found = release
     return found
 
 
+def _superseded(release: Release, ready: Sequence[Release]) -> bool:
+    """Whether a later release covers a wave this interim one cut, closed."""
+    return any(not later.is_interim and later.number > release.number
+               and set(later.wave_ids) & set(release.cut) for later in ready)
+
+
 def missing(survey: Survey) -> bool:
     """Whether a wave set the survey's readers see has no ready release, and none queued,
     running or failed either (waves closed before releases existed)."""
-    known = {(tuple(r.wave_ids), r.comment_partition) for r in _releases(survey.id)}
+    known = {(tuple(r.wave_ids), r.comment_partition) for r in _releases(survey.id)
+             if not r.is_interim}
     return any((waves, survey.comment_partition) not in known for waves in wanted(survey))
 
 
 def pending(survey: Survey) -> list[Release]:
     """The survey's releases being computed or queued, and failed ones not yet replaced."""
     releases = _releases(survey.id)
-    ready = {tuple(r.wave_ids) for r in releases if r.status == "ready"}
+    ready = {tuple(r.wave_ids) for r in releases if r.status == "ready" and not r.is_interim}
+    newest = max((r.number for r in releases if r.status == "ready"), default=0)
+    # A failed interim release is not taken again by itself: it shows until a later one.
     return [r for r in releases
             if r.status in ("queued", "running")
-            or (r.status == "failed" and tuple(r.wave_ids) not in ready)]
+            or (r.status == "failed" and not r.is_interim and tuple(r.wave_ids) not in ready)
+            or (r.status == "failed" and r.is_interim and r.number > newest)]
 
 
 def load(release: Release, survey: Survey):

@@ -59,7 +59,7 @@ def _survey_or_404(survey_id: int) -> Survey:
 
 
 def _released(survey: Survey, allowed: list[Wave], **kwargs) -> Scope:
-    release = releases.current(survey, allowed)
+    release = releases.current(survey, allowed, interim=kwargs.get("organizer", False))
     shown = set(release.wave_ids) if release is not None else set()
     return Scope(survey, [w for w in survey.waves if w.id in shown], release=release, **kwargs)
 
@@ -84,13 +84,19 @@ def scope_for(survey_id: int, public_wave: int | None) -> Scope:
     if current_user.cooperation_id != survey.cooperation_id:
         abort(404)  # another cooperation's survey does not exist for this account
     if current_user.role == "admin":
-        return _released(survey, closed_waves(survey), organizer=True)
+        return _released(survey, organizer_waves(survey), organizer=True)
     return _released(survey, published_waves(survey))
 
 
 def closed_waves(survey: Survey) -> list[Wave]:
     """The waves whose results anyone may see: the closed ones (the module docs)."""
     return [w for w in survey.waves if w.status == "closed"]
+
+
+def organizer_waves(survey: Survey) -> list[Wave]:
+    """The waves organizers may see results of: the closed ones, and running ones as far
+    as an interim release cut them (:mod:`.interim`)."""
+    return [w for w in survey.waves if w.status in ("closed", "open")]
 
 
 def published_waves(survey: Survey) -> list[Wave]:
@@ -148,9 +154,10 @@ def _read(release: Release, survey: Survey) -> SurveyResults:
 
 
 def organizer_results(survey: Survey) -> tuple[Release | None, SurveyResults | None]:
-    """The organizers' release (the newest ready one over closed waves) and its results —
-    what the survey page shows of closed waves' participation (:mod:`ikzsurvey.participation`)."""
-    release = releases.current(survey, closed_waves(survey))
+    """The organizers' release (over the most closed waves, or an interim one) and its
+    results — what the survey page shows of closed and cut waves' participation
+    (:mod:`ikzsurvey.participation`)."""
+    release = releases.current(survey, organizer_waves(survey), interim=True)
     return release, None if release is None else _read(release, survey)
 
 
