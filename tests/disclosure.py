@@ -115,7 +115,7 @@ class Published:
 
 
 def attack_releases(dimensions, releases, invitations, open_segments, truth, k, seen=None,
-                    bounds=()):
+                    bounds=(), prior=None):
     """Every cell with 0 < n < k that everything these releases showed pins, solved
     jointly — with what organizers saw of the waves while they ran (``seen``), if given.
 
@@ -124,6 +124,8 @@ def attack_releases(dimensions, releases, invitations, open_segments, truth, k, 
     :param truth: (waves, cell) → the true responses, or cell → responses for a cell over
         every wave of ``dimensions``; the cells to check.
     :param bounds: more of what is known beforehand: (segments, at most) pairs.
+    :param prior: segments → the most responses they could hold beforehand (``H``), where
+        it is not the sum of their invitations.
     """
     segments = list(itertools.product(*dimensions))
     columns: dict = {}
@@ -225,9 +227,12 @@ def attack_releases(dimensions, releases, invitations, open_segments, truth, k, 
             bounds.append(sign * result.fun)
         low = max(0, math.ceil(bounds[0] - 1e-6))
         high = bounds[1] if bounds[1] == math.inf else math.floor(bounds[1] + 1e-6)
-        prior = (math.inf if any(s[:2] in open_segments for s in cell_segments)
-                 else sum(invitations.get(s, 0) for s in cell_segments))
-        if high < min(k, prior) or high - low < min(k, prior):
+        if prior is not None:
+            most = prior(cell_segments)
+        else:
+            most = (math.inf if any(s[:2] in open_segments for s in cell_segments)
+                    else sum(invitations.get(s, 0) for s in cell_segments))
+        if high < min(k, most) or high - low < min(k, most):
             found.append(Pinned(label, n, low, high))
     return found
 

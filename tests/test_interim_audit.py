@@ -9,6 +9,11 @@ tests/disclosure.py models each piece as a wave of its own.
 
 from __future__ import annotations
 
+import math
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
 from ikzsurvey.results.release_audit import Earlier, audit_survey
 
 from .disclosure import ALL, Published, attack_releases, survey_counts
@@ -66,8 +71,15 @@ def _releases(pieces: list[dict], open_segments=frozenset(SEGMENTS), invitations
     # left unbounded: every piece is a "wave" of the attacker).
     bounds = [([(*s, piece) for piece in waves], invitations[(*s, "w1")])
               for s in SEGMENTS if s not in open_segments]
+
+    def prior(cell_segments):
+        segments = {s[:2] for s in cell_segments}
+        if segments & set(open_segments):
+            return math.inf
+        return sum(invitations[(*s, "w1")] for s in segments)
+
     pinned = [attack_releases(dimensions, published[:n], {}, set(SEGMENTS), truth, K,
-                              bounds=bounds) for n in range(1, len(published) + 1)]
+                              bounds=bounds, prior=prior) for n in range(1, len(published) + 1)]
     return earlier, pinned
 
 
@@ -119,3 +131,36 @@ def test_a_piece_bounded_by_its_invitations_learns_nothing_from_the_later_releas
     assert {p.cell: (p.low, p.high) for p in after_final} == {
         p.cell: (p.low, p.high) for p in after_interim}
     assert ("m1", "emp", "w1") not in earlier[1].shown
+
+
+@st.composite
+def runs(draw):
+    """A wave cut once or twice: a first piece of 0 … k + 2 per segment, then a few more."""
+    pieces = [{s: draw(st.integers(0, K + 2)) for s in SEGMENTS}]
+    for _ in range(draw(st.integers(1, 2))):
+        pieces.append({s: draw(st.integers(0, 3)) for s in SEGMENTS})
+    open_segments = frozenset(draw(st.sets(st.sampled_from(SEGMENTS))))
+    invitations = {(*s, "w1"): sum(p[s] for p in pieces) + draw(st.integers(0, 2))
+                   for s in SEGMENTS}
+    return pieces, open_segments, invitations
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(([{("m1", "emp"): 0, ("m1", "cit"): 6, ("m2", "emp"): 0, ("m2", "cit"): 1},
+           {("m1", "emp"): 1, ("m1", "cit"): 2, ("m2", "emp"): 0, ("m2", "cit"): 3},
+           {("m1", "emp"): 0, ("m1", "cit"): 1, ("m2", "emp"): 0, ("m2", "cit"): 1}],
+          frozenset(), {("m1", "emp", "w1"): 1, ("m1", "cit", "w1"): 9,
+                        ("m2", "emp", "w1"): 0, ("m2", "cit", "w1"): 5}))
+@given(runs())
+def test_no_release_after_a_cut_pins_more_than_was_known(run):
+    pieces, open_segments, invitations = run
+    earlier, pinned = _releases(pieces, open_segments=open_segments, invitations=invitations)
+    # The first release pins none of its own groups. Release n (covering pieces 0 … n−1)
+    # bounds nothing anew but groups of responses still to come (pieces n, …): by the
+    # invitations left over, which is no one's answer. The final release, with nothing
+    # to come, adds nothing at all.
+    assert not [p for p in pinned[0] if p.cell[0] == ("p0",)]
+    for n, (before, after) in enumerate(zip(pinned, pinned[1:]), start=2):
+        known = {p.cell: (p.low, p.high) for p in before}
+        new = [p for p in after if known.get(p.cell) != (p.low, p.high)]
+        assert [p for p in new if min(int(w[1:]) for w in p.cell[0]) < n] == []
