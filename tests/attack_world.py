@@ -121,7 +121,7 @@ def segments_of(m: int, a: int, sizes) -> tuple:
 @st.composite
 def cases(draw, together: bool = False) -> Case:
     """2–6 municipalities × 2–4 audiences × 1–4 waves; segments of 0 … k + 2 responses,
-    a quarter of them larger, 10–500 in all; some open links, some spare invitations;
+    a quarter of them larger, 10–300 in all; some open links, some spare invitations;
     most waves published, some public. A sample of the workbooks is read (each XLSX holds
     the rows of its CSV, read in full, and the API's responses): they are most of the
     time of reading a release."""
@@ -129,7 +129,7 @@ def cases(draw, together: bool = False) -> Case:
     small = st.integers(0, K + 2)
     size = st.one_of(small, small, small, st.integers(K + 3, 40))
     sizes = tuple(segments_of(m, a, [draw(size) for _ in range(m * a)]) for _ in range(waves))
-    assume(10 <= sum(n for wave in sizes for _, n in wave) <= 500)
+    assume(10 <= sum(n for wave in sizes for _, n in wave) <= 300)
     segments = [(i, j) for i in range(m) for j in range(a)]
     return Case(m, a, sizes,
                 open_links=frozenset(draw(st.sets(st.sampled_from(segments)))),
