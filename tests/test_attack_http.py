@@ -78,7 +78,7 @@ ONE_FIVE_FIVE_FIVE = Case(2, 2, (segments_of(2, 2, (1, 5, 5, 5)),))
 K_THEN_ONE_MORE = Case(2, 2, (segments_of(2, 2, (K, 8, 9, 7)), segments_of(2, 2, (1, 8, 6, 10))),
                        open_links=frozenset({(0, 0), (1, 1)}))
 #: 1/5/5/5 again, then a wave where its single respondent's segment stays empty; three
-#: invitations to spare everywhere (tests/pending_attack_cooperations.py.txt).
+#: invitations to spare everywhere (the bug fixed in ddaaab7: test_attack_cooperations.py).
 EMPTY_NEXT_WAVE = Case(2, 2, (segments_of(2, 2, (1, 5, 5, 5)), segments_of(2, 2, (0, 5, 5, 5))),
                        spare=3)
 
