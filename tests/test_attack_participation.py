@@ -71,3 +71,14 @@ def test_the_participation_page_pins_no_cell(server_database, case):
 
 def test_the_participation_page_pins_no_cell_of_the_demo(server_database):
     assert_participation_pins_nothing(run_demo(DEMO_RESPONSES, server_database))
+
+
+def test_used_invitations_of_every_segment_would_pin_the_one_of_1_5_5_5(server_database):
+    """The attack is real: the page hides the used invitations of Gemeinde 1's employees
+    (1 response); shown for every segment, as the page once did, they pin that one."""
+    seen = run(ONE_FIVE_FIVE_FIVE, server_database)
+    shown, used, issued, running = participation(seen)
+    assert ("Gemeinde 1", "employees", 1) not in used
+    every = {**used, **seen.segments}  # no open links: used invitations are responses
+    pinned = attack(seen, "organizer", review_counts(seen) + shown, every, issued, running)
+    assert {p.cell[1][:2] for p in pinned} == {("Gemeinde 1", "employees")}
