@@ -14,7 +14,7 @@ import math
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ikzsurvey.results.release_audit import Earlier, audit_survey
+from ikzsurvey.results.release_audit import Earlier, audit_survey, bounded_segments
 
 from .disclosure import ALL, Published, attack_releases, survey_counts
 from .test_audit import AGGREGATIONS, K, _respondents
@@ -56,7 +56,8 @@ def _releases(pieces: list[dict], open_segments=frozenset(SEGMENTS), invitations
         cut = number < len(respondents)
         result = audit_survey(counts, DIMENSIONS, AGGREGATIONS, K, open_segments, earlier)
         earlier.append(Earlier(number, ("w1",), result.shown, counts.invitations,
-                               cut=("w1",) if cut else (), numbers=result.published))
+                               cut=("w1",) if cut else (), numbers=result.published,
+                               bounded=bounded_segments(counts, ("w1",), open_segments)))
         published.append(_as_pieces(result.shown, counts, number))
     waves = tuple(f"p{i}" for i in range(len(pieces)))
     for low in range(len(pieces)):
@@ -164,3 +165,18 @@ def test_no_release_after_a_cut_pins_more_than_was_known(run):
         known = {p.cell: (p.low, p.high) for p in before}
         new = [p for p in after if known.get(p.cell) != (p.low, p.high)]
         assert [p for p in new if min(int(w[1:]) for w in p.cell[0]) < n] == []
+
+
+def test_invitations_issued_after_the_cut_do_not_bound_what_came_before():
+    # Two answers came in before the cut while the segment had no invitations (entered
+    # otherwise); invitations issued later must not turn into a bound of 0 before the cut.
+    respondents = _respondents({("m1", "emp", "w1"): 6, ("m2", "cit", "w1"): 6})
+    at_cut = survey_counts(respondents, {})
+    first = audit_survey(at_cut, DIMENSIONS, AGGREGATIONS, K, (), participation_seen=True)
+    earlier = [Earlier(1, ("w1",), first.shown, at_cut.invitations, cut=("w1",),
+                       numbers=first.published, seen=first.participation,
+                       bounded=bounded_segments(at_cut, ("w1",), ()))]
+    later = survey_counts(respondents, {("m1", "emp", "w1"): 6, ("m2", "cit", "w1"): 6})
+    final = audit_survey(later, DIMENSIONS, AGGREGATIONS, K, (), earlier,
+                         participation_seen=True)
+    assert ("m1", "emp", "w1") in final.shown

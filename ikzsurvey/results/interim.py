@@ -89,7 +89,8 @@ def earlier(release: Release, counts: ReleaseCounts) -> Earlier:
         release.number, tuple(release.wave_ids), [tuple(c) for c in release.shown or ()],
         segment_invitations(release.results), cut=tuple(release.cut or ()),
         numbers=load_numbers(payload.get("numbers", []), counts),
-        seen=load_seen(payload.get("seen", [])))
+        seen=load_seen(payload.get("seen", [])),
+        bounded={tuple(s) for s in payload.get("bounded", [])})
 
 
 def segment_invitations(payload: dict | None) -> dict[tuple, int]:

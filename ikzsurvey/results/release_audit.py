@@ -17,7 +17,7 @@ from .aggregate import QuestionCounts, QuestionKey, SurveyCounts
 from .audit import INF, AuditResult, Group, Model, Published, Shape, audit
 from .bins import Bin
 from .participation_knowledge import WaveKnowledge, known_totals
-from .release_counts import ReleaseCounts
+from .release_counts import ReleaseCounts, is_segment
 from .suppression import ALL, Cell, lattice
 
 #: How each aggregation of a question kind is modelled.
@@ -93,6 +93,9 @@ class Earlier:
     cut: tuple[int, ...] = ()
     numbers: Mapping[Cell, Published] = field(default_factory=dict)
     seen: Mapping[int, WaveKnowledge] = field(default_factory=dict)
+    #: The segments of the cut waves whose responses at the cut were bounded by the
+    #: invitations then (no open link, no more responses than invitations).
+    bounded: Collection[tuple] = ()
 
 
 class _Pieces:
@@ -193,8 +196,7 @@ def audit_survey(
                 continue
             issued = release.invitations.get(segment, 0)
             if segment[2] in release.cut:
-                # Where the responses came through invitations, those at the cut did too.
-                if bounded(segment, counts.invitations):
+                if segment in release.bounded:
                     model.bound(pieces.of(segment, covered[segment[2]]), issued)
             elif bounded(segment, release.invitations):
                 bounds.append(issued)
@@ -253,6 +255,16 @@ def audit_survey(
                    progress=progress)
     result.participation = known
     return result
+
+
+def bounded_segments(counts: SurveyCounts | ReleaseCounts, waves,
+                     open_segments: Collection[tuple]) -> list[tuple]:
+    """The segments of these waves that their invitations bound now (for an interim
+    release: at its cut)."""
+    counts = counts.counts if isinstance(counts, ReleaseCounts) else counts
+    return sorted(s for s in counts.invitations
+                  if is_segment(s) and s[2] in set(waves) and s[:2] not in open_segments
+                  and counts.responses.get(s, 0) <= counts.invitations.get(s, 0))
 
 
 def _add_participation(model: Model, counts: SurveyCounts, prior: Mapping[tuple, float],

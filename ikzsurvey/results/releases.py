@@ -40,7 +40,7 @@ from ..surveys import pinned_question_sets, registry
 from . import stored
 from .comment_parts import DEFAULT_PARTITION, choose_parts
 from . import interim
-from .release_audit import audit_survey
+from .release_audit import audit_survey, bounded_segments
 from .release_counts import atom_counts, view_of
 from .service import FREE_TEXT_MINIMUM, survey_results
 
@@ -281,7 +281,8 @@ def build(survey: Survey, wave_ids: tuple[int, ...], earlier: Sequence[Release],
     kept = None
     if cut:
         kept = {"numbers": interim.dump_numbers(audit.published),
-                "seen": interim.dump_seen(audit.participation, cut)}
+                "seen": interim.dump_seen(audit.participation, cut),
+                "bounded": [[*s] for s in bounded_segments(fine, cut, open_segments)]}
     return stored.dump(results), shown, summary, kept
 
 
