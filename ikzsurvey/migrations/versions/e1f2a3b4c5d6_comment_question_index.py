@@ -1,6 +1,6 @@
 """the released comments of a question: an index for the results pages
 
-Revision ID: c3d4e5f6a7b8
+Revision ID: e1f2a3b4c5d6
 Revises: b2c3d4e5f6a7
 Create Date: 2026-12-07
 
@@ -9,7 +9,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = 'c3d4e5f6a7b8'
+revision = 'e1f2a3b4c5d6'
 down_revision = 'b2c3d4e5f6a7'
 branch_labels = None
 depends_on = None
