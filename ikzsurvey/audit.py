@@ -53,21 +53,23 @@ def audit(cooperation_id: int, action: str, target: str = "", summarise: bool = 
     who, what, moment = actor()[:254], clean_text(target)[:300], now()
     with write_transaction() as session:
         if summarise:
+            # One statement: count the read in today's entry, if there is one.
             midnight = utc_midnight(local_day(moment))
-            today = session.scalar(
+            today = (
                 select(AuditEntry.id)
                 .where(AuditEntry.cooperation_id == cooperation_id, AuditEntry.at >= midnight,
                        AuditEntry.actor == who, AuditEntry.action == action,
                        AuditEntry.target == what)
                 .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
                 .limit(1)
+                .scalar_subquery()
             )
-            if today is not None:
-                session.execute(
-                    update(AuditEntry).where(AuditEntry.id == today)
-                    .values(times=AuditEntry.times + 1, last_at=moment)
-                    .execution_options(synchronize_session=False)
-                )
+            counted = session.execute(
+                update(AuditEntry).where(AuditEntry.id == today)
+                .values(times=AuditEntry.times + 1, last_at=moment)
+                .execution_options(synchronize_session=False)
+            )
+            if counted.rowcount:
                 return
         session.add(AuditEntry(cooperation_id=cooperation_id, at=moment, actor=who,
                                action=action, target=what))

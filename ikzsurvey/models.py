@@ -19,6 +19,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -303,7 +304,11 @@ class Comment(Base):
     """
 
     __tablename__ = "comment"
-    __table_args__ = {"sqlite_with_rowid": False}
+    # The released comments of a question, as the results pages select them (count and
+    # first page): without it, every comment of the survey is read (docs/performance.md).
+    __table_args__ = (Index("ix_comment_survey_id_question", "survey_id", "question_set_id",
+                            "question_id", "status"),
+                      {"sqlite_with_rowid": False})
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)

@@ -98,6 +98,35 @@ def test_a_stored_release_reads_back_as_the_results_it_was_made_of(app):
         assert again.scores == made.scores
 
 
+def test_a_stored_release_gives_each_cells_numbers_as_its_cell_would(app):
+    """The API and the exports read a stored release's numbers without making its cells
+    (stored.StoredCells): the same numbers as the cell's own, and a copy."""
+    w = _world(app, {**EVEN, ("Altdorf", "citizens", 2): 3, ("Neudorf", "citizens", 2): 9})
+    with app.app_context():
+        survey = db.session.get(Survey, w.survey_id)
+        for wave in survey.waves:
+            wave.status = "closed"
+        db.session.commit()
+        sets = pinned_question_sets(survey)
+        made = survey_results(survey, registry(), waves=survey.waves)
+        payload = stored.dump(made)
+        again = stored.load(payload, sets, registry())
+        suppressed = shown = 0
+        for before, after in zip(made.questions, again.questions, strict=True):
+            assert list(after.cells) == list(before.cells)
+            for cell, value in before.cells.items():
+                numbers = after.numbers(cell)
+                assert numbers == value.as_dict() == after.cells[cell].as_dict()
+                suppressed += value.suppressed
+                shown += not value.suppressed
+                numbers["n"] = -1
+                if numbers.get("counts"):
+                    numbers["counts"].clear()
+                assert after.numbers(cell) == value.as_dict()  # the release is unchanged
+        assert suppressed and shown
+        assert stored.dump(again) == payload
+
+
 def test_the_counts_of_a_release_are_sums_of_the_segment_counts(app):
     w = _world(app, {**EVEN, ("Altdorf", "citizens", 2): 3, ("Neudorf", "employees", 2): 7})
     with app.app_context():

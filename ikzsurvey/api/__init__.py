@@ -74,7 +74,6 @@ def results(survey_id: int):
         abort(404)
     selection = parse_selection(scope, {"wave": wave_arg})
     computed = compute(scope)
-    audit_read(scope, "export.api")
     cells = tables.cells_for(computed, by, selection.wave)
     labels = tables.Labels.of(scope.survey)
     questions: dict[tuple[str, str], dict] = {}
@@ -106,7 +105,7 @@ def results(survey_id: int):
              "cells": []},
         )
         entry["cells"].append(_cell(row, ("n", "value")))
-    return jsonify(
+    answer = jsonify(
         {
             "survey": survey_id,
             "minimum_group_size": computed.k,
@@ -122,6 +121,10 @@ def results(survey_id: int):
             "scores": list(scores.values()),
         }
     )
+    # Recorded before the answer leaves, after it is built: the audit's commit expires the
+    # session's objects, which building the answer would otherwise read again.
+    audit_read(scope, "export.api")
+    return answer
 
 
 def _cell(row: dict, fields) -> dict:

@@ -24,8 +24,9 @@ def release_state(scope: Scope) -> dict:
     whether the closed waves lack one; for everyone, the release shown."""
     if not scope.organizer:
         return {"pending": [], "missing": False, "stalled": set(), "retry": False}
-    pending = releases.pending(scope.survey)
-    missing = not pending and releases.missing(scope.survey)
+    known = releases.all_of(scope.survey)  # one query for both
+    pending = releases.pending(scope.survey, known)
+    missing = not pending and releases.missing(scope.survey, known)
     # A job whose process died (no heartbeat for a while) is taken over by the button.
     stalled = {r.id for r in pending if r.status == "running" and releases.stale(r)}
     retry = missing or any(r.status == "failed" or r.id in stalled for r in pending)

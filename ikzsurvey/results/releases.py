@@ -319,17 +319,24 @@ def _superseded(release: Release, ready: Sequence[Release]) -> bool:
                and set(later.wave_ids) & set(release.cut) for later in ready)
 
 
-def missing(survey: Survey) -> bool:
+def all_of(survey: Survey) -> list[Release]:
+    """The survey's releases, in order: what :func:`missing` and :func:`pending` read."""
+    return _releases(survey.id)
+
+
+def missing(survey: Survey, releases: Sequence[Release] | None = None) -> bool:
     """Whether a wave set the survey's readers see has no ready release, and none queued,
-    running or failed either (waves closed before releases existed)."""
-    known = {(tuple(r.wave_ids), r.comment_partition) for r in _releases(survey.id)
+    running or failed either (waves closed before releases existed). ``releases``: the
+    survey's releases (:func:`all_of`), when the caller has them."""
+    releases = _releases(survey.id) if releases is None else releases
+    known = {(tuple(r.wave_ids), r.comment_partition) for r in releases
              if not r.is_interim}
     return any((waves, survey.comment_partition) not in known for waves in wanted(survey))
 
 
-def pending(survey: Survey) -> list[Release]:
+def pending(survey: Survey, releases: Sequence[Release] | None = None) -> list[Release]:
     """The survey's releases being computed or queued, and failed ones not yet replaced."""
-    releases = _releases(survey.id)
+    releases = _releases(survey.id) if releases is None else releases
     ready = {tuple(r.wave_ids) for r in releases if r.status == "ready" and not r.is_interim}
     newest = max((r.number for r in releases if r.status == "ready"), default=0)
     # A failed interim release is not taken again by itself: it shows until a later one.

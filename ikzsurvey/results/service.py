@@ -83,6 +83,11 @@ class QuestionResult:
     def key(self) -> tuple[str, str]:
         return (self.question_set.id, self.question.id)
 
+    def numbers(self, cell: Cell) -> dict[str, Any]:
+        """``self.cells[cell].as_dict()``; from a stored release without making the cell."""
+        numbers = getattr(self.cells, "numbers", None)
+        return numbers(cell) if numbers is not None else self.cells[cell].as_dict()
+
 
 @dataclass(frozen=True)
 class CellScore:
@@ -275,14 +280,37 @@ def survey_results(
 
 def released_view(question_results: Iterable[QuestionResult], cell: Cell) -> Mapping[str, Any]:
     """What a plugin's score sees of one cell: released aggregates keyed by question id,
-    read-only. Suppressed questions appear as ``{"suppressed": True}`` and nothing else."""
-    return MappingProxyType(
-        {
-            r.question.id: _read_only(r.cells[cell].as_dict())
-            for r in question_results
-            if r.aggregation != "text"
-        }
-    )
+    read-only. Suppressed questions appear as ``{"suppressed": True}`` and nothing else.
+    A question's numbers are made when the plugin first looks them up: most plugins score
+    their own question sets only and read nothing of the others."""
+    return MappingProxyType(_CellView(
+        {r.question.id: r for r in question_results if r.aggregation != "text"}, cell))
+
+
+class _CellView(Mapping):
+    """The mapping behind :func:`released_view` (plugins see it through a
+    ``MappingProxyType``): each question's read-only numbers, made once when first read."""
+
+    __slots__ = ("_results", "_cell", "_made")
+
+    def __init__(self, results: dict[str, QuestionResult], cell: Cell) -> None:
+        self._results, self._cell, self._made = results, cell, {}
+
+    def __getitem__(self, question_id: str) -> Mapping[str, Any]:
+        made = self._made.get(question_id)
+        if made is None:
+            made = self._made[question_id] = _read_only(
+                self._results[question_id].numbers(self._cell))
+        return made
+
+    def __iter__(self):
+        return iter(self._results)
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self._results
 
 
 def _read_only(numbers: dict[str, Any]) -> Mapping[str, Any]:

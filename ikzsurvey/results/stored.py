@@ -7,11 +7,14 @@ its numbers, so not even the database holds more than was released — and the f
 parts it shows (:mod:`.comment_parts`: question, cell, waves). :func:`load` rebuilds
 the results with the survey's pinned question sets; plugin scores are computed again from
 the stored numbers (they are functions of released numbers only, see
-:func:`.service.compute_scores`).
+:func:`.service.compute_scores`). A question's cells stay in their stored form
+(:class:`StoredCells`) until a surface reads one: the API and the exports read most of a
+release's numbers as plain data, the dashboard a few cells as :class:`.service.CellResult`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..plugins import Registry
@@ -81,11 +84,9 @@ def load(payload: dict[str, Any], sets, registry: Registry, hook=None) -> Survey
         if entry["layout"] is not None:
             layout = BinLayout(tuple(entry["layout"]["edges"]),
                                tuple(Bin(*b) for b in entry["layout"]["bins"]))
-        result = QuestionResult(qs, question, entry["aggregation"], entry["minimum"],
-                                layout=layout)
-        for *cell, numbers in entry["cells"]:
-            result.cells[tuple(cell)] = _cell_result(tuple(cell), numbers)
-        questions.append(result)
+        cells = StoredCells({tuple(cell): numbers for *cell, numbers in entry["cells"]})
+        questions.append(QuestionResult(qs, question, entry["aggregation"], entry["minimum"],
+                                        cells=cells, layout=layout))  # type: ignore[arg-type]
     cells = lattice(dimensions)
     return SurveyResults(
         k=payload["k"],
@@ -103,6 +104,54 @@ def load(payload: dict[str, Any], sets, registry: Registry, hook=None) -> Survey
 def comment_parts(payload: dict[str, Any] | None) -> list[CommentPart]:
     """The free-text parts a stored release shows."""
     return [CommentPart.from_json(p) for p in (payload or {}).get("comments", ())]
+
+
+class StoredCells(Mapping):
+    """A question's cells as stored: ``{cell: numbers}`` in the form of
+    :meth:`.service.CellResult.as_dict`. A :class:`.service.CellResult` is made when a cell
+    is first looked up; :meth:`numbers` gives a cell's numbers without making one."""
+
+    __slots__ = ("_numbers", "_made")
+
+    def __init__(self, numbers: dict[tuple, dict[str, Any]]) -> None:
+        self._numbers = numbers
+        self._made: dict[tuple, CellResult] = {}
+
+    def __getitem__(self, cell: tuple) -> CellResult:
+        made = self._made.get(cell)
+        if made is None:  # two threads may both make it: equal and immutable
+            made = self._made[cell] = _cell_result(cell, self._numbers[cell])
+        return made
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._numbers)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def __contains__(self, cell: object) -> bool:
+        return cell in self._numbers
+
+    def numbers(self, cell: tuple) -> dict[str, Any]:
+        """What ``self[cell].as_dict()`` returns, a copy of the stored numbers."""
+        return _copy(self._numbers[cell])
+
+
+def _copy(numbers: dict[str, Any]) -> dict[str, Any]:
+    """As :meth:`.service.CellResult.as_dict` of the cell made of ``numbers``."""
+    if numbers.get("suppressed"):
+        return {"suppressed": True}
+    if numbers.get("bins") is not None:
+        return {"suppressed": False, "n": numbers.get("n"),
+                "counts": dict(numbers.get("counts") or {}),
+                "bins": [dict(b) for b in numbers["bins"]]}
+    counts = numbers.get("counts")
+    return {"suppressed": False, "n": numbers.get("n"),
+            "counts": None if counts is None else dict(counts),
+            **{key: numbers.get(key) for key in _STATISTICS}}
+
+
+_STATISTICS = ("dont_know", "mean", "sd", "median", "top2", "consensus")
 
 
 def _cell_result(cell: tuple, numbers: dict[str, Any]) -> CellResult:

@@ -83,7 +83,7 @@ def question_rows(results: SurveyResults, cells: Iterable[Cell], labels: Labels,
     for result in results.questions:
         q = result.question
         for cell in cells:
-            numbers = result.cells[cell].as_dict()
+            numbers = result.numbers(cell)
             yield {
                 "kind": "question",
                 "question_set": result.question_set.id,

@@ -208,9 +208,13 @@ def released_comments(
                  and p.overlaps(selection.cell)]
         if not parts:
             continue
+        # The question outside the parts' OR too, so that the database finds the question's
+        # released comments by their index (ix_comment_survey_id_question).
         query = select(Comment).where(Comment.survey_id == scope.survey.id,
-                                      or_(*(p.condition() for p in parts)),
-                                      Comment.status.in_(("released", "redacted")))
+                                      Comment.question_set_id == key[0],
+                                      Comment.question_id == key[1],
+                                      Comment.status.in_(("released", "redacted")),
+                                      or_(*(p.condition() for p in parts)))
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
         texts = [
             c.shown_text for c in db.session.scalars(query.order_by(Comment.id).limit(limit))
