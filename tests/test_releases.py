@@ -84,15 +84,19 @@ def test_results_come_from_the_stored_release_not_from_the_answers(app):
     assert "24" in viewer.get(f"/results/{w.survey_id}/").get_data(as_text=True)
 
 
+def _closed_results(w):
+    """Close every wave of the world; its question sets and its results, computed."""
+    survey = db.session.get(Survey, w.survey_id)
+    for wave in survey.waves:
+        wave.status = "closed"
+    db.session.commit()
+    return pinned_question_sets(survey), survey_results(survey, registry(), waves=survey.waves)
+
+
 def test_a_stored_release_reads_back_as_the_results_it_was_made_of(app):
     w = _world(app, {**EVEN, ("Altdorf", "citizens", 2): 3, ("Neudorf", "citizens", 2): 9})
     with app.app_context():
-        survey = db.session.get(Survey, w.survey_id)
-        for wave in survey.waves:
-            wave.status = "closed"
-        db.session.commit()
-        sets = pinned_question_sets(survey)
-        made = survey_results(survey, registry(), waves=survey.waves)
+        sets, made = _closed_results(w)
         again = stored.load(stored.dump(made), sets, registry())
         assert again == made
         assert again.scores == made.scores
@@ -103,12 +107,7 @@ def test_a_stored_release_gives_each_cells_numbers_as_its_cell_would(app):
     (stored.StoredCells): the same numbers as the cell's own, and a copy."""
     w = _world(app, {**EVEN, ("Altdorf", "citizens", 2): 3, ("Neudorf", "citizens", 2): 9})
     with app.app_context():
-        survey = db.session.get(Survey, w.survey_id)
-        for wave in survey.waves:
-            wave.status = "closed"
-        db.session.commit()
-        sets = pinned_question_sets(survey)
-        made = survey_results(survey, registry(), waves=survey.waves)
+        sets, made = _closed_results(w)
         payload = stored.dump(made)
         again = stored.load(payload, sets, registry())
         suppressed = shown = 0

@@ -15,7 +15,7 @@ from ..db import write_transaction
 from ..models import Survey
 from . import releases
 from .comment_parts import PARTITIONS
-from .scope import Scope, scope_for
+from .scope import Scope, organizer_scope
 from .views import bp
 
 
@@ -36,9 +36,7 @@ def release_state(scope: Scope) -> dict:
 @bp.route("/results/<int:survey_id>/releases", methods=["POST"])
 @organizer_required
 def prepare_release(survey_id: int):
-    scope = scope_for(survey_id, None)
-    if not scope.organizer:
-        abort(403)
+    scope = organizer_scope(survey_id)
     if not releases.wanted(scope.survey):
         flash(_("There is no closed wave to release yet."), "error")
     elif releases.prepare(survey_id):
@@ -54,9 +52,7 @@ def prepare_release(survey_id: int):
 @organizer_required
 def interim_release(survey_id: int):
     """Release the running waves as they stand (:mod:`.interim`), for organizers."""
-    scope = scope_for(survey_id, None)
-    if not scope.organizer:
-        abort(403)
+    scope = organizer_scope(survey_id)
     release = releases.request_interim(survey_id)
     if release is None:
         flash(_("No wave is running: its results are released when it is closed."), "error")
@@ -79,9 +75,7 @@ def partition_choices() -> list[tuple[str, str]]:
 @bp.route("/results/<int:survey_id>/comment-partition", methods=["POST"])
 @organizer_required
 def comment_partition(survey_id: int):
-    scope = scope_for(survey_id, None)
-    if not scope.organizer:
-        abort(403)
+    scope = organizer_scope(survey_id)
     choice = request.form.get("partition", "")
     if choice not in PARTITIONS:
         abort(400, description=_("Choose how free-text answers are released."))

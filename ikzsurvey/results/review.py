@@ -24,24 +24,17 @@ from ..auth import organizer_required
 from ..db import db, write_transaction
 from ..models import COMMENT_STATUSES, Comment, Wave
 from . import releases
-from .scope import Scope, compute, scope_for
+from .scope import compute, organizer_scope
 from .views import _labels, bp, part_name
 
 REDACTION_MARK = "[…]"
 COMMENTS_PER_PAGE = 25
 
 
-def _organizer_scope(survey_id: int) -> Scope:
-    scope = scope_for(survey_id, None)
-    if not scope.organizer:
-        abort(403)
-    return scope
-
-
 @bp.route("/results/<int:survey_id>/waves/<int:number>/<action>", methods=["POST"])
 @organizer_required
 def publish(survey_id: int, number: int, action: str):
-    scope = _organizer_scope(survey_id)
+    scope = organizer_scope(survey_id)
     wave = next((w for w in scope.survey.waves if w.number == number), None)
     if wave is None or action not in ("publish", "unpublish", "make-public", "withdraw-public"):
         abort(404)
@@ -78,7 +71,7 @@ def publish(survey_id: int, number: int, action: str):
 @bp.route("/results/<int:survey_id>/comments")
 @organizer_required
 def comments(survey_id: int):
-    scope = _organizer_scope(survey_id)
+    scope = organizer_scope(survey_id)
     status = request.args.get("status", "pending")
     if status not in COMMENT_STATUSES:
         abort(400, description=_("Unknown status: %(value)s", value=status))
@@ -143,7 +136,7 @@ def _question_sets(survey):
 @bp.route("/results/<int:survey_id>/comments/<comment_id>", methods=["POST"])
 @organizer_required
 def review_comment(survey_id: int, comment_id: str):
-    scope = _organizer_scope(survey_id)
+    scope = organizer_scope(survey_id)
     action = request.form.get("action")
     back = url_for(
         "results.comments", survey_id=survey_id,

@@ -88,6 +88,14 @@ def scope_for(survey_id: int, public_wave: int | None) -> Scope:
     return _released(survey, published_waves(survey))
 
 
+def organizer_scope(survey_id: int) -> Scope:
+    """:func:`scope_for` for a page or action of organizers only: 403 for others."""
+    scope = scope_for(survey_id, None)
+    if not scope.organizer:
+        abort(403)
+    return scope
+
+
 def closed_waves(survey: Survey) -> list[Wave]:
     """The waves whose results anyone may see: the closed ones (the module docs)."""
     return [w for w in survey.waves if w.status == "closed"]
