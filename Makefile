@@ -32,9 +32,11 @@ run: $(VENV)/.installed compile-catalogs
 	@# Plain HTTP on this machine only: session cookies without the Secure flag.
 	@IKZSURVEY_SESSION_COOKIE_SECURE=false $(BIN)/ikzsurvey run --host $(HOST) --port $(PORT)
 
-## make test: install with the test extras and run the whole suite.
+## make test [PYTEST_ARGS=...]: install with the test extras and run the whole suite, on
+## as many workers as the machine has cores (pytest-xdist; whole files per worker).
+PYTEST_ARGS ?= -n auto --dist loadfile
 test: $(VENV)/.installed compile-catalogs
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make bench [ARGS=--quick]: the benchmark in bench/ (one JSON object per line; see
 ## docs/performance.md). Needs the PostgreSQL at 127.0.0.1:5432 unless ARGS=--database sqlite.

@@ -7,14 +7,28 @@ import os
 import re
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from ikzsurvey import create_app
 from ikzsurvey.db import db
 
 from .sample_plugin import SamplePlugin
 
-TEST_DATABASE_URL = os.environ.get("IKZSURVEY_TEST_DATABASE_URL")
+
+
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist (``make test`` runs ``-n auto``) each worker gets a database of its
+    own beside the given one, ``<name>_<worker>``, made by :func:`server_database`."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(
+        hide_password=False)
+
+
+#: The server database of this run (of this worker), or None for SQLite.
+TEST_DATABASE_URL = _worker_database(os.environ.get("IKZSURVEY_TEST_DATABASE_URL"))
 
 
 def pytest_report_header(config):
@@ -49,6 +63,15 @@ def server_database():
     """Reset the shared test database once and build its schema through the migrations."""
     if not TEST_DATABASE_URL:
         return None
+    given = os.environ["IKZSURVEY_TEST_DATABASE_URL"]
+    if given != TEST_DATABASE_URL:  # an xdist worker's own database, made on first use
+        name = make_url(TEST_DATABASE_URL).database
+        admin = create_engine(given, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) \
+                    is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
     engine = create_engine(TEST_DATABASE_URL)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))

@@ -84,51 +84,50 @@ def _copy_with_compiled_catalogs(target: Path) -> Path:
 
 @pytest.mark.slow
 def test_installed_example_plugin_is_listed_and_translated(tmp_path):
-    """Installs a copy into this interpreter's environment for the duration of the test
-    (other processes using the same environment see it meanwhile) and always uninstalls
-    ``ikz-energy`` afterwards — also an ``ikz-energy`` that was installed before."""
+    """Installs a copy as a distribution (a built wheel, not the source folder) into a
+    folder of its own, which only the processes of this test put on their path: the
+    environment the other tests run in (in parallel, under xdist) never sees it."""
     copy = _copy_with_compiled_catalogs(tmp_path)
+    site = tmp_path / "site"
     instance = tmp_path / "instance"
     instance.mkdir()
     env = dict(
         os.environ,
+        PYTHONPATH=str(site),
         IKZSURVEY_DATABASE_URL=f"sqlite:///{tmp_path / 'plugins.sqlite3'}",
         IKZSURVEY_INSTANCE_PATH=str(instance),  # no secret key or TOML files from the checkout
     )
-    try:
-        installed = _pip("install", "--no-deps", "-e", str(copy), cwd=tmp_path)
-        assert installed.returncode == 0, installed.stdout + installed.stderr
+    installed = _pip("install", "--no-deps", "--target", str(site), str(copy), cwd=tmp_path)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    assert (site / "ikz_energy-1.0.0.dist-info").is_dir()
 
-        listed = subprocess.run(
-            [str(BIN / "ikzsurvey"), "plugins"],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert listed.returncode == 0, listed.stderr
-        lines = listed.stdout.splitlines()
-        assert "energy (ikz-energy 1.0.0)" in lines, listed.stdout
-        after = lines[lines.index("energy (ikz-energy 1.0.0)") + 1]
-        assert after == "  question set: energy-acceptance@1 (6 questions)", listed.stdout
+    listed = subprocess.run(
+        [str(BIN / "ikzsurvey"), "plugins"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert "energy (ikz-energy 1.0.0)" in lines, listed.stdout
+    after = lines[lines.index("energy (ikz-energy 1.0.0)") + 1]
+    assert after == "  question set: energy-acceptance@1 (6 questions)", listed.stdout
 
-        titles = subprocess.run(
-            [sys.executable, "-c", TITLES_SNIPPET, str(tmp_path)],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert titles.returncode == 0, titles.stderr
-        shown = json.loads(titles.stdout)
-        assert shown["provider"] == "energy"
-        assert shown["en"] == "Acceptance of local energy projects"
-        assert shown["de"] == "Akzeptanz lokaler Energieprojekte"
-    finally:
-        removed = _pip("uninstall", "-y", "ikz-energy", cwd=tmp_path)
-    assert removed.returncode == 0, removed.stdout + removed.stderr
+    titles = subprocess.run(
+        [sys.executable, "-c", TITLES_SNIPPET, str(tmp_path)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert titles.returncode == 0, titles.stderr
+    shown = json.loads(titles.stdout)
+    assert shown["provider"] == "energy"
+    assert shown["en"] == "Acceptance of local energy projects"
+    assert shown["de"] == "Akzeptanz lokaler Energieprojekte"
 
 
 # --- the example is the design's, and the guide shows the real files --------------------
