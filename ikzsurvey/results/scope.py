@@ -58,8 +58,11 @@ def _survey_or_404(survey_id: int) -> Survey:
     return survey
 
 
-def _released(survey: Survey, allowed: list[Wave], **kwargs) -> Scope:
-    release = releases.current(survey, allowed, interim=kwargs.get("organizer", False))
+def _released(survey: Survey, allowed: list[Wave], *, interim: bool = False,
+              **kwargs) -> Scope:
+    """The scope of the newest ready release over ``allowed`` waves; interim releases
+    (organizers only) with ``interim``."""
+    release = releases.current(survey, allowed, interim=interim)
     shown = set(release.wave_ids) if release is not None else set()
     return Scope(survey, [w for w in survey.waves if w.id in shown], release=release, **kwargs)
 
@@ -84,7 +87,7 @@ def scope_for(survey_id: int, public_wave: int | None) -> Scope:
     if current_user.cooperation_id != survey.cooperation_id:
         abort(404)  # another cooperation's survey does not exist for this account
     if current_user.role == "admin":
-        return _released(survey, organizer_waves(survey), organizer=True)
+        return _released(survey, organizer_waves(survey), interim=True, organizer=True)
     return _released(survey, published_waves(survey))
 
 
