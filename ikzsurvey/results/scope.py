@@ -3,8 +3,9 @@ results themselves: read from a stored release (:mod:`.releases`), never from th
 
 Who sees what — each reader the newest ready release over waves they may see:
 
-* an organizer (``admin``) of the survey's cooperation: the closed waves, and the
-  free-text review of closed waves;
+* an organizer (``admin``) of the survey's cooperation: the closed waves (and running ones
+  as far as an interim release cut them), and the free-text review of what the release of
+  closed waves shows (:func:`review_scope`);
 * a viewer of that cooperation: the published waves only (results of a running wave shown
   early would bias the answers still to come);
 
@@ -97,6 +98,13 @@ def organizer_scope(survey_id: int) -> Scope:
     if not scope.organizer:
         abort(403)
     return scope
+
+
+def review_scope(survey_id: int) -> Scope:
+    """The organizers' release of closed waves, whose free text they review, even while an
+    interim release is current (an interim release shows no free text); 403 for others."""
+    scope = organizer_scope(survey_id)
+    return _released(scope.survey, closed_waves(scope.survey), organizer=True)
 
 
 def closed_waves(survey: Survey) -> list[Wave]:
