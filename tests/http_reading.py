@@ -350,8 +350,9 @@ TAB_COUNT = re.compile(r"\((\d+)\)</(?:span|a)>")
 
 @dataclass
 class Review:
-    """The organizer's free-text review of his release: every comment of its waves, each
-    naming its question and the part of the release that shows it (or none)."""
+    """The organizer's free-text review of his release of closed waves: the comments its
+    parts show, each naming its question and its part (or none: "shown nowhere", which the
+    review no longer lists)."""
 
     texts: dict  # text key → every comment's words
     parts: dict  # text key → {part's cell, or None for "shown nowhere": comments}

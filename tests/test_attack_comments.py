@@ -8,15 +8,14 @@ segments in all of its lists and in none of the others; a group of 1 … max(k, 
 comments places each of them among few. Releases show free text in one fixed partition
 each (ikzsurvey/results/comment_parts.py), and a part only where every such group it forms
 with the parts of earlier releases holds none or at least max(k, 10) comments. A viewer
-reads the lists of the viewers' releases; an organizer those of every release.
+reads the lists of the viewers' releases; an organizer those of every release, and his
+free-text review of each (every status, every page: one more list).
 
-Not attacked here: the organizer's free-text review, which lists every comment of his
-release's waves and says of each in which part it is shown or that it is shown nowhere.
-Taken as one more list it places comments today — in ``A_FEW_MORE`` the six wave-2
-comments of Gemeinde 1 (the review of waves 1–2 holds them; neither wave 1's review nor any
-part does), and in a single release the comments of every part too small to be shown,
-beside the parts that are — and the rule of comment_parts.py does not count the review as
-a list (tests/test_releases.py expects such parts shown). Open: docs/wip/README.md.
+The review lists only what a part of the organizer's release of closed waves shows
+(ikzsurvey/results/review.py). When it listed every comment of the release's waves, it
+placed comments: in ``A_FEW_MORE`` the six wave-2 comments of Gemeinde 1 (the review of
+waves 1–2 held them; neither wave 1's review nor any part did), and in a single release
+the comments of every part too small to be shown, beside the parts that were.
 """
 
 from __future__ import annotations
@@ -39,16 +38,21 @@ def signature_groups(lists: list) -> dict:
 
 
 def placed_comments(seen, role: str) -> list[tuple]:
-    """(question, the lists (release waves, part), comments) of every group of
-    1 … MINIMUM − 1 comments."""
+    """(question, the lists (release waves, part — or "review"), comments) of every group
+    of 1 … MINIMUM − 1 comments."""
     waves_read = seen.viewer if role == "viewer" else list(seen.readings)
+    reviews = seen.review if role == "organizer" else {}
     found = []
-    for key in {key for waves in waves_read for key in seen.readings[waves].lists}:
+    for key in {key for waves in waves_read for key in seen.readings[waves].lists} | {
+            key for review in reviews.values() for key in review.texts}:
         labels, lists = [], []
         for waves in waves_read:
             for cell, texts in seen.readings[waves].lists.get(key, {}).items():
                 labels.append((waves, cell))
                 lists.append(texts)
+        for waves, review in reviews.items():
+            labels.append((waves, "review"))
+            lists.append(frozenset(review.texts.get(key, ())))
         for holding, texts in signature_groups(lists).items():
             if 0 < len(texts) < MINIMUM:
                 found.append((key, sorted(labels[i] for i in holding), len(texts)))
@@ -81,6 +85,11 @@ def test_a_later_release_lists_no_part_that_differs_from_an_earlier_one_by_a_few
     assert listed[(1,)] == {("Gemeinde 1", None, None), ("Gemeinde 2", None, None)}
     assert listed[(1, 2)] == {("Gemeinde 2", None, None)}
     assert_no_comment_placed(seen)
+    # The organizer's review of each release lists what its parts show, and no more
+    shown = {waves: set().union(*(texts for parts in r.lists.values()
+                                  for texts in parts.values()))
+             for waves, r in seen.readings.items()}
+    assert {waves: set().union(*r.texts.values()) for waves, r in seen.review.items()} == shown
 
 
 @CI

@@ -7,8 +7,8 @@ of municipality, audience, wave) and every wave or none; the CSV exports for the
 the XLSX exports too (in generated cases and the demo a sample of them); the public
 summaries' exports; every released comment list (each selection's question page and
 dashboard: the parts of the release's one partition, told apart by the comments' words);
-for organizers, the free-text review (every comment of their release's waves, each naming
-its part) and the survey page, also as it was just before each wave closed (used in
+for organizers, the free-text review (the comments the parts of their release show, each
+naming its part) and the survey page, also as it was just before each wave closed (used in
 tests/test_attack_participation.py). Every surface must agree with the others on every
 number it shows. The dashboard and the question pages show nothing the API does not
 (:func:`tests.test_attack_pages.test_the_pages_show_the_numbers_of_the_api`).
@@ -53,10 +53,12 @@ def attack(seen: Seen, role: str, extra=(), used=None, issued=None, running=None
 
 
 def review_counts(seen: Seen) -> list[Published]:
-    """The free-text review: per question, the comments of the organizer's release waves,
-    and how many of them each part of that release shows (each comment names its part)."""
+    """The free-text review: per question, how many comments each part of the organizer's
+    release shows (each comment names its part). It lists no other comment; were one
+    listed as shown nowhere, the review would hold every comment of the release's waves,
+    and its length the whole cooperation's number of comments."""
     return [Published(waves, {}, {key: ("text", {}, {
-        (None, None, None): sum(parts.values()),
+        **({(None, None, None): sum(parts.values())} if None in parts else {}),
         **{cell: n for cell, n in parts.items() if cell is not None}})
         for key, parts in review.parts.items()})
         for waves, review in seen.review.items()]

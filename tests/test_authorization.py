@@ -1,10 +1,11 @@
 """Authorization, CSRF, security headers and bad input across every route of the app.
 
 One world of two cooperations (A and B), each with a survey that has a closed, published
-and public wave of six responses, a running wave, a free-text comment, invitations, an open
-link, accounts and API tokens. Every rule of ``app.url_map`` is listed in ROUTES with the
-values that fill its URL (ids of cooperation A) and who may use it; a route missing from the
-table fails :func:`test_every_route_is_in_the_table`, so new routes must be added there.
+and public wave of ten responses, each with a free-text comment (a part of the release,
+which the review lists), a running wave, invitations, an open link, accounts and API
+tokens. Every rule of ``app.url_map`` is listed in ROUTES with the values that fill its URL
+(ids of cooperation A) and who may use it; a route missing from the table fails
+:func:`test_every_route_is_in_the_table`, so new routes must be added there.
 
 Sections:
 
@@ -58,7 +59,9 @@ from .results_fixtures import PASSWORD, close_wave, make_cooperation, sign_in, w
 
 # --- The world: two cooperations ------------------------------------------------------
 
-RESPONSES = 6  # per survey in the closed, published, public wave 1 (k = 5)
+#: Per survey in the closed, published, public wave 1 (k = 5), each with a comment: a part
+#: of max(k, 10) comments, which the review lists (it lists only what a part shows).
+RESPONSES = 10
 IPA_SET = "success-factors"  # a question set with importance–performance pairs
 IPA_ITEM = "support-mayors"
 NEW_PASSWORD = "a brand-new password, long enough"
@@ -115,8 +118,8 @@ def respond(w, wave: int, rating: int, remarks: str | None = None) -> None:
 
 
 def build_side(label: str) -> Side:
-    """A cooperation with one survey: wave 1 closed, published and public (six
-    responses, one free-text comment), wave 2 running (two responses), three unused
+    """A cooperation with one survey: wave 1 closed, published and public (ten
+    responses, each with a free-text comment), wave 2 running (two responses), three unused
     invitations and an open link for Altdorf × citizens, three accounts, three API tokens."""
     survey = make_cooperation(name=f"Kooperation {label.upper()}")
     survey.question_sets.append(
@@ -124,7 +127,7 @@ def build_side(label: str) -> Side:
     db.session.commit()
     w = world(survey)
     for i in range(RESPONSES):
-        respond(w, 1, 4, remarks=f"Anmerkung {label}" if i == 0 else None)
+        respond(w, 1, 4, remarks=f"Anmerkung {label} {i}")
     close_wave(w, 1, published=True, public=True)
     for _ in range(2):
         respond(w, 2, 3)

@@ -4,13 +4,14 @@ and only then served (ikzsurvey/results/releases.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 
 import pytest
 from sqlalchemy import delete, func, select, update
 
 from ikzsurvey.db import db
-from ikzsurvey.models import Release, Response, Survey, Wave
+from ikzsurvey.models import COMMENT_STATUSES, Comment, Release, Response, Survey, Wave
 from ikzsurvey.results import releases, stored
 from ikzsurvey.results.aggregate import count_survey
 from ikzsurvey.results.release_counts import atom_counts, view_of
@@ -440,13 +441,95 @@ def test_organizers_choose_the_partition_and_get_a_new_release(app):
 
 def test_the_review_says_where_a_comment_is_shown_in_the_release(app):
     w = _world(app, EVEN)
-    _remarks(app, w, {("Altdorf", "employees", 1): 10, ("Neudorf", "employees", 1): 2})
+    _remarks(app, w, {("Altdorf", "employees", 1): 10, ("Neudorf", "citizens", 1): 12})
     with app.app_context():
         close_wave(w, 1, published=True)
     organizer = _client(app, w, "admin")
     page = organizer.get(f"/results/{w.survey_id}/comments?lang=en").get_data(as_text=True)
     assert page.count("In the release: among the answers of Altdorf.") == 10
-    assert page.count("Not shown in the release, whatever you decide") == 2
+    assert page.count("In the release: among the answers of Neudorf.") == 12
+    assert page.count('<li class="review-item">') == 22
+
+
+REVIEW_ITEM = re.compile(r'<blockquote[^>]*>(.*?)</blockquote>', re.S)
+
+
+def _review(client, w) -> tuple[list[str], int]:
+    """Every comment the review lists (every status, every page), and the sum of the counts
+    on its tabs."""
+    listed, tabs = [], None
+    for status in COMMENT_STATUSES:
+        page = 1
+        while True:
+            html = client.get(f"/results/{w.survey_id}/comments",
+                              query_string={"status": status, "page": page, "lang": "en"})
+            assert html.status_code == 200
+            html = html.get_data(as_text=True)
+            if tabs is None:
+                tabs = sum(int(n) for n in re.findall(r"\((\d+)\)</(?:span|a)>", html))
+            listed += REVIEW_ITEM.findall(html)
+            if f"page={page + 1}" not in html:
+                break
+            page += 1
+    return listed, tabs
+
+
+def _review_post(client, w, comment_id, action="release"):
+    page = client.get(f"/results/{w.survey_id}/comments").get_data(as_text=True)
+    return client.post(f"/results/{w.survey_id}/comments/{comment_id}",
+                       data={"csrf_token": csrf_token(page), "action": action})
+
+
+def _comment_ids(app, w, municipality, wave=1):
+    with app.app_context():
+        return db.session.scalars(select(Comment.id).where(
+            Comment.municipality_id == w.municipalities[municipality],
+            Comment.wave_id == w.waves[wave])).all()
+
+
+def test_the_review_lists_only_the_comments_a_part_shows(app):
+    """Altdorf's employees wrote 10 comments, Neudorf's 2; Altdorf's part is shown. Listed
+    beside it, the 2 others would be Neudorf's — 2 comments placed in one municipality — so
+    the review lists Altdorf's 10 only, and nobody sees or reviews Neudorf's 2."""
+    w = _world(app, EVEN)
+    _remarks(app, w, {("Altdorf", "employees", 1): 10, ("Neudorf", "employees", 1): 2})
+    with app.app_context():
+        close_wave(w, 1, published=True)
+    organizer = _client(app, w, "admin")
+    listed, tabs = _review(organizer, w)
+    assert sorted(listed) == sorted(f"Altdorf employees 1 Nr. {i}" for i in range(10))
+    assert tabs == 10
+    page = organizer.get(f"/results/{w.survey_id}/comments?lang=de").get_data(as_text=True)
+    assert ("Antworten aus Gruppen, die zu klein sind, um gezeigt zu werden, stehen hier "
+            "nicht") in page  # the page says why
+    for comment_id in _comment_ids(app, w, "Neudorf"):
+        assert _review_post(organizer, w, comment_id).status_code == 404
+    assert _review_post(organizer, w, _comment_ids(app, w, "Altdorf")[0]).status_code == 302
+    with app.app_context():
+        statuses = dict(db.session.execute(
+            select(Comment.municipality_id, func.count()).where(Comment.status == "released")
+            .group_by(Comment.municipality_id)).all())
+    assert statuses == {w.municipalities["Altdorf"]: 1}
+
+
+def test_the_review_reads_the_release_of_closed_waves_while_an_interim_one_is_current(app):
+    w = _world(app, EVEN)
+    _remarks(app, w, {("Altdorf", "employees", 1): 10, ("Altdorf", "employees", 2): 10})
+    with app.app_context():
+        close_wave(w, 1, published=True)
+    organizer = _client(app, w, "admin")
+    page = organizer.get(f"/results/{w.survey_id}/").get_data(as_text=True)
+    assert organizer.post(f"/results/{w.survey_id}/interim",
+                          data={"csrf_token": csrf_token(page)}).status_code == 302
+    assert [x["number"] for x in _api(organizer, w)["waves"]] == [1, 2]  # the interim one
+    review = organizer.get(f"/results/{w.survey_id}/comments?lang=en").get_data(as_text=True)
+    assert review.count("In the release: among the answers of Altdorf.") == 10
+    listed, tabs = _review(organizer, w)
+    assert sorted(listed) == sorted(f"Altdorf employees 1 Nr. {i}" for i in range(10))
+    assert tabs == 10
+    # The running wave's comments are not there to review: an interim release shows none
+    running = _comment_ids(app, w, "Altdorf", wave=2)
+    assert _review_post(organizer, w, running[0]).status_code == 404
 
 
 def test_release_ids_are_never_reused(app):

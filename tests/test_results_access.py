@@ -410,7 +410,7 @@ def test_municipality_filter_hides_released_texts_of_other_municipalities(app):
 
 def test_review_page_lists_pending_texts_without_response_ids(app):
     w = two_waves(app)
-    texts = [f"pending{i}" for i in range(3)]
+    texts = [f"unreviewed{i:02d}" for i in range(10)]  # a part's worth: max(k, 10)
     remarks(app, w, texts, wave=2)
     admin = signed_in(app, w.cooperation_id, "admin")
     running = get_html(admin, f"/results/{w.survey_id}/comments")
@@ -420,7 +420,7 @@ def test_review_page_lists_pending_texts_without_response_ids(app):
         close_waves(w)
         response_ids = db.session.scalars(select(Response.id)).all()
     shown = get_html(admin, f"/results/{w.survey_id}/comments")
-    assert all(text in shown for text in texts) and len(response_ids) == WAVE1 + WAVE2 + 3
+    assert all(text in shown for text in texts) and len(response_ids) == WAVE1 + WAVE2 + 10
     assert not any(response_id in shown for response_id in response_ids)
 
 
@@ -437,7 +437,8 @@ def test_a_page_of_the_review_list_that_does_not_exist_is_a_clear_400(app, page)
 
 def test_review_refuses_an_empty_redaction_and_saves_a_real_one(app):
     w = two_waves(app)
-    remarks(app, w, ["call Anna Muster"], wave=2)
+    # Reviewed is what a part of the release shows: Altdorf's, of max(k, 10) comments
+    remarks(app, w, ["call Anna Muster", *(f"remark{i}" for i in range(9))], wave=2)
     with app.app_context():
         close_waves(w)  # a running wave's comments are not there to review yet
     comment_id = comment(app, "call Anna Muster").id

@@ -1,9 +1,11 @@
 """The organizer's publication of waves and the free-text review.
 
-The review lists the free texts of the organizer's release (its closed waves): a list that
-grew while a wave runs would tell when each comment arrived (docs/privacy.md, "A running
-wave"). Each comment says in which part of the release it is shown, if any
-(:mod:`.comment_parts`): the review decides only whether it is shown there.
+The review lists the free texts that the organizers' release of closed waves shows, in its
+parts (:mod:`.comment_parts`), and says in which: the review decides only whether each is
+shown there. Comments outside every part are shown to nobody, the organizer included: a
+list of them beside the parts would tell whose they are (what is left after the shown
+parts), and a list that grew while a wave runs would tell when each arrived
+(docs/privacy.md, "Free text in releases" and "A running wave").
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 
 from ..audit import audit
 from ..auth import organizer_required
 from ..db import db, write_transaction
 from ..models import COMMENT_STATUSES, Comment, Wave
 from . import releases
-from .scope import compute, organizer_scope
+from .comment_parts import CommentPart
+from .scope import Scope, compute, organizer_scope, review_scope
 from .views import _labels, bp, part_name
 
 REDACTION_MARK = "[…]"
@@ -71,14 +74,17 @@ def publish(survey_id: int, number: int, action: str):
 @bp.route("/results/<int:survey_id>/comments")
 @organizer_required
 def comments(survey_id: int):
-    scope = organizer_scope(survey_id)
+    scope = review_scope(survey_id)
     status = request.args.get("status", "pending")
     if status not in COMMENT_STATUSES:
         abort(400, description=_("Unknown status: %(value)s", value=status))
     asked = request.args.get("page", "1")
-    shown = [w.id for w in scope.waves]
+    parts = _parts(scope)
+    # Only the comments a part of the release shows: a list of the others, beside the
+    # parts, would tell whose they are (what is left after the shown parts).
+    in_parts = or_(*(p.condition() for p in parts)) if parts else false()
     base = select(Comment).where(Comment.survey_id == survey_id, Comment.status == status,
-                                 Comment.wave_id.in_(shown))
+                                 in_parts)
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
     pages = max(1, -(-total // COMMENTS_PER_PAGE))
     # ASCII digits only ("²".isdigit() is true), and a page that exists: no offset past
@@ -93,20 +99,15 @@ def comments(survey_id: int):
     counts = dict(
         db.session.execute(
             select(Comment.status, func.count())
-            .where(Comment.survey_id == survey_id, Comment.wave_id.in_(shown))
+            .where(Comment.survey_id == survey_id, in_parts)
             .group_by(Comment.status)
         ).all()
     )
     # Which part of the release shows each comment (the review decides only whether it is
-    # shown there; a comment outside every part is shown nowhere, whatever its status).
-    part_of = {}
-    if scope.release is not None:
-        labels, parts = _labels(scope), compute(scope).comments
-        for row in rows:
-            part = next((p for p in parts if p.question == (row.question_set_id, row.question_id)
-                         and p.holds(row.municipality_id, row.audience_id, row.wave_id)), None)
-            if part is not None:
-                part_of[row.id] = part_name(part, labels)
+    # shown there).
+    labels = _labels(scope) if parts else None
+    part_of = {row.id: part_name(part, labels) for row in rows
+               if (part := _part_of(row, parts)) is not None}
     questions = {}
     for result_set in _question_sets(scope.survey):
         for q in result_set.questions:
@@ -127,6 +128,19 @@ def comments(survey_id: int):
     )
 
 
+def _parts(scope: Scope) -> list[CommentPart]:
+    """The comment parts of the review's release (none without a release)."""
+    return compute(scope).comments if scope.release is not None else []
+
+
+def _part_of(comment: Comment, parts: list[CommentPart]) -> CommentPart | None:
+    """The part that shows ``comment``, if any (a comment is in at most one: the parts of a
+    question are one partition)."""
+    return next((p for p in parts if p.question == (comment.question_set_id, comment.question_id)
+                 and p.holds(comment.municipality_id, comment.audience_id, comment.wave_id)),
+                None)
+
+
 def _question_sets(survey):
     from ..surveys import pinned_question_sets
 
@@ -136,7 +150,7 @@ def _question_sets(survey):
 @bp.route("/results/<int:survey_id>/comments/<comment_id>", methods=["POST"])
 @organizer_required
 def review_comment(survey_id: int, comment_id: str):
-    scope = organizer_scope(survey_id)
+    parts = _parts(review_scope(survey_id))
     action = request.form.get("action")
     back = url_for(
         "results.comments", survey_id=survey_id,
@@ -146,8 +160,8 @@ def review_comment(survey_id: int, comment_id: str):
     with write_transaction():
         comment = db.session.get(Comment, comment_id)
         if (comment is None or comment.survey_id != survey_id
-                or comment.wave_id not in {w.id for w in scope.waves}):
-            abort(404)  # a running wave's comments are not there to review yet
+                or _part_of(comment, parts) is None):
+            abort(404)  # only what a part of the release shows is there to review
         if action == "release":
             comment.status, comment.redacted_text = "released", None
         elif action == "withhold":

@@ -3,8 +3,9 @@ results themselves: read from a stored release (:mod:`.releases`), never from th
 
 Who sees what — each reader the newest ready release over waves they may see:
 
-* an organizer (``admin``) of the survey's cooperation: the closed waves, and the
-  free-text review of closed waves;
+* an organizer (``admin``) of the survey's cooperation: the closed waves (and running ones
+  as far as an interim release cut them), and the free-text review of what the release of
+  closed waves shows (:func:`review_scope`);
 * a viewer of that cooperation: the published waves only (results of a running wave shown
   early would bias the answers still to come);
 
@@ -58,8 +59,11 @@ def _survey_or_404(survey_id: int) -> Survey:
     return survey
 
 
-def _released(survey: Survey, allowed: list[Wave], **kwargs) -> Scope:
-    release = releases.current(survey, allowed, interim=kwargs.get("organizer", False))
+def _released(survey: Survey, allowed: list[Wave], *, interim: bool = False,
+              **kwargs) -> Scope:
+    """The scope of the newest ready release over ``allowed`` waves; interim releases
+    (organizers only) with ``interim``."""
+    release = releases.current(survey, allowed, interim=interim)
     shown = set(release.wave_ids) if release is not None else set()
     return Scope(survey, [w for w in survey.waves if w.id in shown], release=release, **kwargs)
 
@@ -84,7 +88,7 @@ def scope_for(survey_id: int, public_wave: int | None) -> Scope:
     if current_user.cooperation_id != survey.cooperation_id:
         abort(404)  # another cooperation's survey does not exist for this account
     if current_user.role == "admin":
-        return _released(survey, organizer_waves(survey), organizer=True)
+        return _released(survey, organizer_waves(survey), interim=True, organizer=True)
     return _released(survey, published_waves(survey))
 
 
@@ -94,6 +98,13 @@ def organizer_scope(survey_id: int) -> Scope:
     if not scope.organizer:
         abort(403)
     return scope
+
+
+def review_scope(survey_id: int) -> Scope:
+    """The organizers' release of closed waves, whose free text they review, even while an
+    interim release is current (an interim release shows no free text); 403 for others."""
+    scope = organizer_scope(survey_id)
+    return _released(scope.survey, closed_waves(scope.survey), organizer=True)
 
 
 def closed_waves(survey: Survey) -> list[Wave]:
