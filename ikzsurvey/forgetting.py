@@ -33,6 +33,7 @@ after it deleted data.
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from flask import current_app
@@ -153,21 +154,75 @@ def _compact_sqlite(attempts: int) -> None:
         connection.close()
 
 
+#: How often, and how long apart, a table is clustered again while an open snapshot keeps
+#: its old row versions (a standby's feedback lags by its status interval, 10 s by default).
+SNAPSHOT_RETRIES = (1.0, 2.0, 4.0)
+
+_NUMBER = re.compile(r"\d+")
+
+
+def kept_dead_versions(detail: str | None) -> int | None:
+    """The number of dead row versions ``CLUSTER VERBOSE`` had to copy (its INFO's detail
+    line "N dead row versions cannot be removed yet", in the server's language: the one
+    number of its first line), or None when the detail says nothing of the kind."""
+    if not detail:
+        return None
+    numbers = _NUMBER.findall(detail.splitlines()[0])
+    return int(numbers[0]) if len(numbers) == 1 else None
+
+
+def _cluster(conn, table, attempts: int) -> int | None:
+    """``CLUSTER`` one table; returns how many dead row versions it kept (None: unknown)."""
+    from sqlalchemy.exc import DBAPIError
+
+    raw = conn.connection.driver_connection
+    details: list[str | None] = []
+
+    def notice(diagnostic) -> None:
+        if diagnostic.severity_nonlocalized == "INFO" and diagnostic.message_detail:
+            details.append(diagnostic.message_detail)
+
+    raw.add_notice_handler(notice)
+    try:
+        for attempt in range(attempts):
+            try:  # a new file in key order; the old one, in arrival order, is deleted
+                conn.exec_driver_sql(
+                    f"CLUSTER VERBOSE {table.name} USING {table.primary_key.name}")
+                break
+            except DBAPIError as error:
+                if getattr(error.orig, "sqlstate", None) != "55P03":  # lock_not_available
+                    raise
+                if attempt == attempts - 1:
+                    raise CompactionFailed(f"{table.name} stayed locked") from error
+    finally:
+        raw.remove_notice_handler(notice)
+    counts = [n for n in map(kept_dead_versions, details) if n is not None]
+    return sum(counts) if counts else None
+
+
 def _compact_postgresql(attempts: int) -> None:
+    """``CLUSTER`` copies a dead row version that an open snapshot may still see (a
+    transaction begun before the rewrite, a standby's ``hot_standby_feedback``, a
+    replication slot): the submissions' versions, with their own ``xmin``, would then stay
+    in the new file. So each table is clustered again, a few seconds apart, until it keeps
+    none; if a snapshot outlasts that, compacting failed and ``purge`` tries again."""
     from sqlalchemy.exc import DBAPIError
 
     with autocommit_engine().connect() as conn:
         conn.exec_driver_sql("SET lock_timeout = '10s'")
+        pauses = list(SNAPSHOT_RETRIES)  # for all tables together: the close request waits
         for table in TABLES:
-            for attempt in range(attempts):
-                try:  # a new file in key order; the old one, in arrival order, is deleted
-                    conn.exec_driver_sql(f"CLUSTER {table.name} USING {table.primary_key.name}")
-                    break
-                except DBAPIError as error:
-                    if getattr(error.orig, "sqlstate", None) != "55P03":  # lock_not_available
-                        raise
-                    if attempt == attempts - 1:
-                        raise CompactionFailed(f"{table.name} stayed locked") from error
+            kept = _cluster(conn, table, attempts)
+            while kept and pauses:
+                time.sleep(pauses.pop(0))
+                kept = _cluster(conn, table, attempts)
+            if kept:
+                conn.exec_driver_sql("RESET lock_timeout")
+                raise CompactionFailed(
+                    f"{table.name}: an open snapshot kept {kept} old row versions")
+            if kept is None:
+                logger.warning("CLUSTER of %s reported no count of kept row versions; "
+                               "whether an open snapshot kept old ones is unknown", table.name)
         try:
             conn.exec_driver_sql("CHECKPOINT")
         except DBAPIError:  # only superusers and pg_checkpoint may: PostgreSQL's own timing
