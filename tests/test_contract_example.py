@@ -101,28 +101,18 @@ def test_installed_example_plugin_is_listed_and_translated(tmp_path):
     assert installed.returncode == 0, installed.stdout + installed.stderr
     assert (site / "ikz_energy-1.0.0.dist-info").is_dir()
 
-    listed = subprocess.run(
-        [str(BIN / "ikzsurvey"), "plugins"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(args, env=env, cwd=tmp_path, capture_output=True, text=True,
+                              timeout=120)
+
+    listed = run(str(BIN / "ikzsurvey"), "plugins")
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.splitlines()
     assert "energy (ikz-energy 1.0.0)" in lines, listed.stdout
     after = lines[lines.index("energy (ikz-energy 1.0.0)") + 1]
     assert after == "  question set: energy-acceptance@1 (6 questions)", listed.stdout
 
-    titles = subprocess.run(
-        [sys.executable, "-c", TITLES_SNIPPET, str(tmp_path)],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    titles = run(sys.executable, "-c", TITLES_SNIPPET, str(tmp_path))
     assert titles.returncode == 0, titles.stderr
     shown = json.loads(titles.stdout)
     assert shown["provider"] == "energy"

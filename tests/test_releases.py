@@ -439,12 +439,18 @@ def test_organizers_choose_the_partition_and_get_a_new_release(app):
     assert "Neudorf employees 1 Nr. 5" in page and "Altdorf employees 1 Nr. 0" in page
 
 
-def test_the_review_says_where_a_comment_is_shown_in_the_release(app):
+def _review_world(app, remarks):
+    """The even world with these remarks, wave 1 closed and published; its organizer."""
     w = _world(app, EVEN)
-    _remarks(app, w, {("Altdorf", "employees", 1): 10, ("Neudorf", "citizens", 1): 12})
+    _remarks(app, w, remarks)
     with app.app_context():
         close_wave(w, 1, published=True)
-    organizer = _client(app, w, "admin")
+    return w, _client(app, w, "admin")
+
+
+def test_the_review_says_where_a_comment_is_shown_in_the_release(app):
+    w, organizer = _review_world(
+        app, {("Altdorf", "employees", 1): 10, ("Neudorf", "citizens", 1): 12})
     page = organizer.get(f"/results/{w.survey_id}/comments?lang=en").get_data(as_text=True)
     assert page.count("In the release: among the answers of Altdorf.") == 10
     assert page.count("In the release: among the answers of Neudorf.") == 12
@@ -513,11 +519,8 @@ def test_the_review_lists_only_the_comments_a_part_shows(app):
 
 
 def test_the_review_reads_the_release_of_closed_waves_while_an_interim_one_is_current(app):
-    w = _world(app, EVEN)
-    _remarks(app, w, {("Altdorf", "employees", 1): 10, ("Altdorf", "employees", 2): 10})
-    with app.app_context():
-        close_wave(w, 1, published=True)
-    organizer = _client(app, w, "admin")
+    w, organizer = _review_world(
+        app, {("Altdorf", "employees", 1): 10, ("Altdorf", "employees", 2): 10})
     page = organizer.get(f"/results/{w.survey_id}/").get_data(as_text=True)
     assert organizer.post(f"/results/{w.survey_id}/interim",
                           data={"csrf_token": csrf_token(page)}).status_code == 302
